@@ -1,0 +1,68 @@
+# Shanghai online new economy (在线新经济), 13 April 2020: a reproducible reading.
+# Every target builds or refreshes the local virtual environment (.venv) from the
+# lock file on its own, so `make report` and `make test` work on a fresh clone.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export PYTHONHASHSEED := 0
+export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
+
+.DEFAULT_GOAL := help
+.PHONY: help env env-offline wheelhouse report test lint lab notebooks student benchmark lock clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is needed (PYTHON=$(PYTHON))")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the locked environment into $(VENV) ..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+env: $(STAMP) ## Create or refresh .venv from requirements/lock.txt
+
+report: $(STAMP) ## Rerun every notebook from data/raw; write data/processed, reports/figures, reports/html
+	@$(PY) -m online_economy.report
+
+test: $(STAMP) ## Run the whole test suite: lint, unit tests, nbval over all notebooks
+	@$(PY) -m ruff check src tests benchmarks tools
+	@$(PY) -m pytest -n 2 --dist loadfile tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+
+lint: $(STAMP) ## ruff over the code
+	@$(PY) -m ruff check src tests benchmarks tools
+
+NB ?= notebooks
+lab: $(STAMP) ## Open the notebooks in JupyterLab, in the project environment (NB=students for the student copy)
+	@$(PY) -m jupyter lab $(NB)
+
+notebooks: $(STAMP) ## Maintainers: re-execute the committed notebooks in place (refresh stored outputs)
+	@$(PY) -m online_economy.report --in-place
+
+student: $(STAMP) ## Write a student copy of the notebooks, without solutions, to students/
+	@$(PY) -m online_economy.teaching students
+
+benchmark: $(STAMP) ## Print speed figures: pipeline vs bare jieba, report vs floor, test suite
+	@$(PY) benchmarks/bench_pipeline.py
+	@$(PY) benchmarks/bench_report.py
+
+wheelhouse: ## Teachers: build wheels of every locked package into wheelhouse/ (needs internet once)
+	$(PYTHON) -m pip wheel --disable-pip-version-check -r requirements/lock.txt -w wheelhouse
+	$(PYTHON) -m pip download --disable-pip-version-check "setuptools>=69" -d wheelhouse
+
+env-offline: ## Teachers: create .venv from wheelhouse/ with no network
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --no-index --find-links wheelhouse -r requirements/lock.txt
+	@$(PY) -m pip install --quiet --no-index --find-links wheelhouse --no-deps -e .
+	@touch $(STAMP)
+
+lock: ## Maintainers: re-resolve requirements/lock.txt and environment.yml (needs uv)
+	uv pip compile pyproject.toml --extra test --python-version 3.11 --universal \
+	  -c requirements/constraints.txt -o requirements/lock.txt
+	$(PYTHON) tools/write_environment_yml.py
+
+clean: ## Remove the environment, caches and generated reports
+	rm -rf $(VENV) wheelhouse .cache .pytest_cache .ruff_cache reports/html students

@@ -1,0 +1,99 @@
+"""The glossary of Chinese terms: loading it and showing it with where each term first appears."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from online_economy import paths
+from online_economy.errors import InputError
+
+GLOSSARY = paths.REFERENCE / "glossary.csv"
+COLUMNS = ["term", "pinyin", "gloss_en", "first_start", "first_end", "note"]
+TURN_COLUMNS = ["start", "end", "role", "party", "exchange"]
+NOT_IN_TRANSCRIPT = "not in the transcript"
+
+
+def load_glossary(path: Path | None = None) -> pd.DataFrame:
+    """Read ``data/reference/glossary.csv``; offsets are nullable integers (empty = absent)."""
+    path = GLOSSARY if path is None else Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the glossary {path}: {exc.strerror}") from exc
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise InputError(f"{path}: the glossary must be UTF-8 without a BOM")
+    frame = pd.read_csv(
+        path,
+        encoding="utf-8",
+        dtype=str,
+        keep_default_na=False,
+    )
+    if list(frame.columns) != COLUMNS:
+        raise InputError(f"{path}: expected columns {COLUMNS}, found {list(frame.columns)}")
+    if frame["term"].eq("").any() or frame["term"].duplicated().any():
+        raise InputError(f"{path}: every term must be present and unique")
+    for col in ("first_start", "first_end"):
+        bad = ~frame[col].str.fullmatch(r"\d*")
+        if bad.any():
+            term = frame["term"][bad].iloc[0]
+            raise InputError(f"{path}: {col} is not a whole number for {term}")
+        frame[col] = pd.to_numeric(frame[col].replace("", None)).astype("Int64")
+    half = frame["first_start"].isna() != frame["first_end"].isna()
+    if half.any():
+        raise InputError(f"{path}: {frame['term'][half].iloc[0]} has only one of its two offsets")
+    return frame
+
+
+def _where(start: int, end: int, turns: pd.DataFrame | None) -> str:
+    """``answer 1 (刘平), char 123``: the turn holding [start, end), if any, and the offset."""
+    if turns is None:
+        return f"char {start}"
+    inside = turns[(turns["start"] <= start) & (turns["end"] >= end)]
+    if inside.empty:
+        return f"char {start} (outside the turns)"
+    turn = inside.iloc[0]
+    label = str(turn["role"])
+    exchange = turn["exchange"]
+    if pd.notna(exchange):
+        if isinstance(exchange, float) and exchange.is_integer():
+            exchange = int(exchange)
+        label += f" {exchange}"
+    if pd.notna(turn["party"]) and str(turn["party"]):
+        label += f" ({turn['party']})"
+    return f"{label}, char {start}"
+
+
+def glossary_table(
+    terms: Iterable[str] | None = None, turns: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """A display table: term, pinyin, English, first appears (turn and raw-text offset).
+
+    ``terms`` picks and orders rows (all if None); ``turns`` is a frame with columns
+    start, end, role, party, exchange, such as ``parse_transcript(text).turns_frame()``.
+    """
+    glossary = load_glossary()
+    if terms is not None:
+        terms = list(terms)
+        unknown = [t for t in terms if t not in set(glossary["term"])]
+        if unknown:
+            raise InputError(f"not in the glossary: {', '.join(unknown)}")
+        glossary = glossary.set_index("term").loc[terms].reset_index()
+    if turns is not None:
+        missing = [c for c in TURN_COLUMNS if c not in turns.columns]
+        if missing:
+            raise InputError(f"the turns table lacks columns: {', '.join(missing)}")
+    first = [
+        NOT_IN_TRANSCRIPT if pd.isna(start) else _where(int(start), int(end), turns)
+        for start, end in zip(glossary["first_start"], glossary["first_end"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "term": glossary["term"],
+            "pinyin": glossary["pinyin"],
+            "English": glossary["gloss_en"],
+            "first appears": first,
+        }
+    )

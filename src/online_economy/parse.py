@@ -1,0 +1,468 @@
+"""Parsing a press-conference transcript into parts, turns, paragraphs and sentences.
+
+The parts cover the text with no gap and no overlap, so nothing is lost:
+``"".join(p.text for p in parsed.parts) == text``. Every offset is an index into
+the text given to :func:`parse_transcript` (see :mod:`online_economy.source`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from online_economy import paths
+from online_economy.errors import InputError
+
+PART_KINDS = ("title", "date", "label", "body", "headline", "furniture", "space", "other")
+ROLES = ("question", "answer", "moderator")
+MAX_PARTY_CHARS = 25
+
+_SENTENCE_PUNCT = frozenset("。！？!?，,；;“”\"…")
+_SENTENCE_END = re.compile(r"[。！？!?]+[”」）』’)]*")
+_NUMBERING = (
+    r"(?:\d{1,2}\s*[、.．]"
+    r"|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]"
+    r"|[一二三四五六七八九十]{1,3}\s*、"
+    r"|[问Q]\s*\d{1,2}\s*[、.．:：]?)\s*"
+)
+_LABEL = re.compile(rf"(?P<num>{_NUMBERING})?(?P<party>[^:：\r\n]{{1,40}}?)\s*[:：]")
+_GLUE_BOUNDARY = frozenset("QＱ|｜]】")
+_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_DATE = re.compile(
+    r"(?:(?:发布)?(?:时间|日期)\s*[:：]\s*)?"
+    r"(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})|年(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日)"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A stretch of the source of one kind (see ``PART_KINDS``)."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker's turn; ``start``/``end`` span its body, ``text == source[start:end]``."""
+
+    index: int
+    exchange: int
+    role: str
+    party: str
+    label_start: int
+    label_end: int
+    start: int
+    end: int
+    text: str
+    outlet: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A non-blank line of a turn (indentation and trailing whitespace excluded)."""
+
+    turn: int
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a paragraph, ending after 。！？!? and any closing quote."""
+
+    turn: int
+    paragraph: int
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class ParsedTranscript:
+    """The structure of a transcript; indices are 0-based, ``exchange`` is 1-based."""
+
+    text: str
+    parts: list[Part]
+    turns: list[Turn]
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence]
+    title: Part | None = None
+    date: Part | None = None
+    artefacts: list[Part] = field(default_factory=list)
+    furniture: list[Part] = field(default_factory=list)
+
+    @property
+    def date_iso(self) -> str | None:
+        """The date line as ``YYYY-MM-DD``, or None."""
+        return None if self.date is None else date_iso(self.date.text)
+
+    def turns_frame(self) -> pd.DataFrame:
+        """One row per turn."""
+        rows = [
+            {
+                "turn": t.index,
+                "exchange": t.exchange,
+                "role": t.role,
+                "party": t.party,
+                "outlet": t.outlet,
+                "label_start": t.label_start,
+                "label_end": t.label_end,
+                "start": t.start,
+                "end": t.end,
+                "n_chars": t.end - t.start,
+                "text": t.text,
+            }
+            for t in self.turns
+        ]
+        columns = ["turn", "exchange", "role", "party", "outlet", "label_start",
+                   "label_end", "start", "end", "n_chars", "text"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def sentences_frame(self) -> pd.DataFrame:
+        """One row per sentence, with its turn's exchange, role and party."""
+        rows = []
+        for s in self.sentences:
+            turn = self.turns[s.turn]
+            rows.append({
+                "turn": s.turn,
+                "paragraph": s.paragraph,
+                "sentence": s.index,
+                "exchange": turn.exchange,
+                "role": turn.role,
+                "party": turn.party,
+                "start": s.start,
+                "end": s.end,
+                "n_chars": s.end - s.start,
+                "text": s.text,
+            })
+        columns = ["turn", "paragraph", "sentence", "exchange", "role", "party",
+                   "start", "end", "n_chars", "text"]
+        return pd.DataFrame(rows, columns=columns)
+
+
+# --- reference lists ---------------------------------------------------------
+
+
+def read_sections(path: Path) -> dict[str, tuple[str, ...]]:
+    """Read a ``[section]``-per-block word list (``#`` comments, one entry a line)."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif current is None:
+            raise InputError(f"{path.name}: entry {line!r} before any [section]")
+        else:
+            current.append(line)
+    return {name: tuple(entries) for name, entries in sections.items()}
+
+
+@cache
+def speaker_lists() -> dict[str, tuple[str, ...]]:
+    """The lists in ``data/reference/speaker_titles.txt``."""
+    return read_sections(paths.REFERENCE / "speaker_titles.txt")
+
+
+@cache
+def furniture_patterns() -> tuple[re.Pattern[str], ...]:
+    """The whole-line patterns in ``data/reference/page_furniture.txt``."""
+    text = (paths.REFERENCE / "page_furniture.txt").read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return tuple(re.compile(line) for line in lines if line and not line.startswith("#"))
+
+
+def is_furniture(line: str) -> bool:
+    """True if a whole (stripped) line is page furniture."""
+    line = line.strip()
+    return any(p.fullmatch(line) for p in furniture_patterns())
+
+
+def date_iso(line: str) -> str | None:
+    """``YYYY-MM-DD`` if the whole (stripped) line is a date line, else None."""
+    m = _DATE.fullmatch(line.strip())
+    if not m:
+        return None
+    month, day = int(m["m"] or m["m2"]), int(m["d"] or m["d2"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{m['y']}-{month:02d}-{day:02d}"
+
+
+# --- labels -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Label:
+    """A recognised speaker label: ``kind`` is outlet/moderator/spokesperson/official."""
+
+    start: int
+    end: int
+    party: str
+    kind: str
+
+
+def _ends(word: str, section: str) -> bool:
+    return any(word.endswith(s) for s in speaker_lists()[section])
+
+
+def _is_name(word: str) -> bool:
+    lists = speaker_lists()
+    if not _HANZI.fullmatch(word) or _ends(word, "name_endings"):
+        return False
+    if len(word) in (3, 4) and word[:2] in lists["double_surnames"]:
+        return True
+    return len(word) in (2, 3) and word[0] in lists["surnames"]
+
+
+def _is_titled_name(word: str) -> bool:
+    for title in speaker_lists()["official_titles"]:
+        at = word.rfind(title)
+        if at >= 0 and _is_name(word[at + len(title):]):
+            return True
+    return False
+
+
+def classify_party(party: str) -> tuple[str, str] | None:
+    """``(kind, party)`` for a label's text (numbering and colon removed), or None.
+
+    ``party`` comes back without ``《》`` and without a 补充回答-style suffix.
+    """
+    word = party.strip()
+    if not word or len(word) > MAX_PARTY_CHARS or any(c in _SENTENCE_PUNCT for c in word):
+        return None
+    lists = speaker_lists()
+    for suffix in sorted(lists["supplements"], key=len, reverse=True):
+        if word.endswith(suffix):
+            word = word[: -len(suffix)].rstrip()
+            if not word:
+                return ("official", "")
+            kind = classify_party(word)
+            return kind if kind and kind[0] in ("official", "spokesperson") else None
+    quoted = re.fullmatch(r"《([^《》]+)》(.{0,10})", word)
+    if quoted and (not quoted[2] or _ends(quoted[2], "outlet_suffixes")):
+        return ("outlet", quoted[1] + quoted[2])
+    if "《" in word or "》" in word or word.startswith(lists["not_label_starts"]):
+        return None
+    if _ends(word, "moderators"):
+        return ("moderator", word)
+    if _ends(word, "spokespersons"):
+        return ("spokesperson", word)
+    if len(word) >= 2 and _ends(word, "outlet_suffixes") and not _ends(word, "not_outlets"):
+        return ("outlet", word)
+    if _ends(word, "official_titles") or _is_titled_name(word) or _is_name(word):
+        return ("official", word)
+    return None
+
+
+def _label_at(text: str, pos: int, end: int) -> Label | None:
+    m = _LABEL.match(text, pos, end)
+    if not m:
+        return None
+    kind = classify_party(m["party"])
+    if kind is None:
+        return None
+    return Label(start=pos, end=m.end(), party=kind[1], kind=kind[0])
+
+
+def find_label(text: str, start: int, end: int) -> Label | None:
+    """A label at ``text[start:end]`` (a stripped line), possibly after a glued headline.
+
+    A headline is recognised only when it ends in a boundary mark (``Q``, ``|``
+    or ``】``, spaces allowed after it) right before a valid label, as in
+    ``...发展Q东方网:``; such a split is preferred to reading the whole as a label.
+    """
+    colon = min((i for i in (text.find(":", start, end), text.find("：", start, end)) if i >= 0),
+                default=-1)
+    if colon < 0:
+        return None
+    for i in range(colon - 1, start, -1):
+        if text[i] in _GLUE_BOUNDARY:
+            at = i + 1
+            while at < colon and text[at].isspace():
+                at += 1
+            label = _label_at(text, at, end)
+            if label is not None:
+                return label
+    return _label_at(text, start, end)
+
+
+# --- parsing ------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    """(start, content_end_before_break, next_line_start) for each line."""
+    out, pos = [], 0
+    for m in _LINE_BREAK.finditer(text):
+        out.append((pos, m.start(), m.end()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text), len(text)))
+    return out
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans within ``text[start:end]`` (whitespace at the edges excluded)."""
+    spans, pos = [], start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        spans.append(_strip_span(text, pos, m.end()))
+        pos = m.end()
+    spans.append(_strip_span(text, pos, end))
+    return [(a, b) for a, b in spans if a < b]
+
+
+class _Builder:
+    """Walks the lines once, emitting parts and raw turns."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parts: list[Part] = []
+        self.raw_turns: list[tuple[Label, list[tuple[int, int]]]] = []
+        self.open = False
+        self.title: Part | None = None
+        self.date: Part | None = None
+
+    def add(self, kind: str, start: int, end: int) -> Part | None:
+        if start >= end:
+            return None
+        last = self.parts[-1] if self.parts else None
+        if kind == "space" and last is not None and last.kind == "space":
+            self.parts[-1] = Part("space", last.start, end, self.text[last.start:end])
+            return self.parts[-1]
+        part = Part(kind, start, end, self.text[start:end])
+        self.parts.append(part)
+        return part
+
+    def line(self, start: int, stop: int, nxt: int) -> None:
+        a, b = _strip_span(self.text, start, stop)
+        self.add("space", start, a)
+        if a < b:
+            self.content(a, b)
+        self.add("space", b, nxt)
+
+    def content(self, a: int, b: int) -> None:
+        line = self.text[a:b]
+        if is_furniture(line):
+            self.add("furniture", a, b)
+            self.open = False
+            return
+        label = find_label(self.text, a, b)
+        if label is not None:
+            self.add("headline", a, label.start)
+            self.add("label", label.start, label.end)
+            body, _ = _strip_span(self.text, label.end, b)
+            self.add("space", label.end, body)
+            self.raw_turns.append((label, []))
+            self.open = True
+            if body < b:
+                self.body(body, b)
+        elif self.open:
+            self.body(a, b)
+        elif not self.raw_turns and self.date is None and date_iso(line):
+            self.date = self.add("date", a, b)
+        elif not self.raw_turns and self.title is None and self._title_like(line):
+            self.title = self.add("title", a, b)
+        else:
+            self.add("other", a, b)
+
+    def _title_like(self, line: str) -> bool:
+        return len(line) <= 80 and not _SENTENCE_END.search(line)
+
+    def body(self, a: int, b: int) -> None:
+        self.add("body", a, b)
+        self.raw_turns[-1][1].append((a, b))
+
+
+def _roles(labels: list[Label]) -> list[str]:
+    roles: list[str] = []
+    for label in labels:
+        if label.kind == "outlet":
+            roles.append("question")
+        elif label.kind == "moderator":
+            roles.append("moderator")
+        elif label.kind == "spokesperson":
+            roles.append("answer" if roles and roles[-1] == "question" else "moderator")
+        else:
+            roles.append("answer")
+    return roles
+
+
+def parse_structure(text: str) -> ParsedTranscript:
+    """Parse any text into parts and turns; never raises (a text may have no turns)."""
+    builder = _Builder(text)
+    for start, stop, nxt in _lines(text):
+        builder.line(start, stop, nxt)
+    roles = _roles([label for label, _ in builder.raw_turns])
+    turns: list[Turn] = []
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    exchange = 0
+    for (label, spans), role in zip(builder.raw_turns, roles, strict=True):
+        index = len(turns)
+        if role == "question":
+            exchange += 1
+        start, end = (spans[0][0], spans[-1][1]) if spans else (label.end, label.end)
+        outlet = label.party.removesuffix("记者") if role == "question" else ""
+        turns.append(Turn(
+            index=index,
+            exchange=0 if role == "moderator" else exchange,
+            role=role,
+            party=label.party,
+            label_start=label.start,
+            label_end=label.end,
+            start=start,
+            end=end,
+            text=text[start:end],
+            outlet=outlet,
+        ))
+        for p_index, (a, b) in enumerate(spans):
+            paragraphs.append(Paragraph(index, p_index, a, b, text[a:b]))
+            for s_index, (sa, sb) in enumerate(split_sentences(text, a, b)):
+                sentences.append(Sentence(index, p_index, s_index, sa, sb, text[sa:sb]))
+    parts = builder.parts
+    return ParsedTranscript(
+        text=text,
+        parts=parts,
+        turns=turns,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        title=builder.title,
+        date=builder.date,
+        artefacts=[p for p in parts if p.kind in ("headline", "other")],
+        furniture=[p for p in parts if p.kind == "furniture"],
+    )
+
+
+def parse_transcript(text: str) -> ParsedTranscript:
+    """Parse a transcript; raises ``InputError`` unless a question is answered."""
+    parsed = parse_structure(text)
+    answered = any(t.role == "answer" and t.exchange > 0 for t in parsed.turns)
+    if not answered:
+        found = len(parsed.turns)
+        raise InputError(
+            f"no question/answer turns found (a question label such as '新华社记者：' "
+            f"followed by an answer such as '刘平：'; {found} speaker label(s) recognised)"
+        )
+    return parsed

@@ -1,0 +1,130 @@
+"""The project's chart style: the bundled CJK font, category colours, deterministic saving."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from online_economy import paths
+from online_economy.errors import InputError
+
+# Keep matplotlib's font cache inside the repo if matplotlib is not imported yet.
+os.environ.setdefault("MPLCONFIGDIR", str(paths.CACHE / "matplotlib"))
+
+import matplotlib as mpl
+from matplotlib import font_manager
+from matplotlib.backend_bases import RendererBase
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
+
+FONT_PATH = Path(__file__).with_name("fonts") / "OENotoSansSC-Regular.otf"
+FONT_FAMILY = "OE Noto Sans SC"
+UNPLACED = "unplaced"
+UNPLACED_COLOUR = "#D9D9D9"
+SOURCE_TEXT = "Source: Shanghai municipal government press conference, 13 April 2020 (transcript)."
+SVG_HASHSALT = "online-economy"
+PNG_METADATA: dict[str, str | None] = {"Software": None}
+SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+STYLE: dict[str, object] = {
+    "font.family": [FONT_FAMILY],
+    "font.sans-serif": [FONT_FAMILY, "DejaVu Sans"],
+    "font.size": 10.0,
+    "axes.unicode_minus": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "axes.titlesize": 12.0,
+    "axes.titleweight": "normal",
+    "axes.titlelocation": "left",
+    "axes.edgecolor": "#333333",
+    "axes.labelcolor": "#222222",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "legend.frameon": False,
+    "hatch.color": "#FFFFFF",
+    "hatch.linewidth": 0.8,
+    "figure.dpi": 100.0,
+    "figure.figsize": (8.0, 4.5),
+    "figure.facecolor": "white",
+    "savefig.dpi": 150.0,
+    "savefig.bbox": "tight",
+    "savefig.facecolor": "white",
+    "svg.fonttype": "path",
+    "svg.hashsalt": SVG_HASHSALT,
+}
+
+
+def register_font() -> str:
+    """Add the bundled font to matplotlib's font manager; return its family name."""
+    if not FONT_PATH.is_file():
+        raise InputError(f"bundled font missing: {FONT_PATH} (run tools/make_font_subset.py)")
+    known = {Path(f.fname) for f in font_manager.fontManager.ttflist}
+    if FONT_PATH not in known:
+        font_manager.fontManager.addfont(str(FONT_PATH))
+    return FONT_FAMILY
+
+
+def use_project_style() -> None:
+    """Register the bundled CJK font and set the project's rcParams."""
+    register_font()
+    mpl.rcParams.update(STYLE)
+
+
+def category_colours() -> dict[str, str]:
+    """Category id -> hex colour from categories.csv, plus ``unplaced`` grey."""
+    from online_economy.taxonomy import load_categories
+
+    cats = load_categories()
+    colours = {str(i): str(c) for i, c in zip(cats["id"], cats["colour"], strict=True)}
+    colours[UNPLACED] = UNPLACED_COLOUR
+    return colours
+
+
+def category_hatches() -> dict[str, str]:
+    """Category id -> matplotlib hatch pattern, plus ``unplaced`` (no hatch)."""
+    from online_economy.taxonomy import load_categories
+
+    cats = load_categories()
+    hatches = {
+        str(i): ("" if h is None or h != h else str(h))
+        for i, h in zip(cats["id"], cats["hatch"], strict=True)
+    }
+    hatches[UNPLACED] = ""
+    return hatches
+
+
+def save_figure(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path]:
+    """Write ``<name>.png`` and ``<name>.svg`` (to reports/figures) byte-for-byte reproducibly."""
+    if not _NAME.match(name):
+        raise InputError(f"figure name {name!r} must be letters, digits, '_', '-' or '.'")
+    target = folder if folder is not None else paths.FIGURES
+    target.mkdir(parents=True, exist_ok=True)
+    png, svg = target / f"{name}.png", target / f"{name}.svg"
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
+        fig.savefig(png, format="png", metadata=PNG_METADATA)
+        fig.savefig(svg, format="svg", metadata=SVG_METADATA)
+    return png, svg
+
+
+def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
+    """Put a small source line under all the axes of ``fig``, flush with their left edge.
+
+    The position is worked out at draw time, so tick labels and axis labels never overlap
+    it; the style's tight bounding box keeps it in saved files.
+    """
+
+    def below_axes(renderer: RendererBase) -> Bbox:
+        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+        boxes = [box for box in boxes if box is not None]
+        return Bbox.union(boxes) if boxes else fig.bbox
+
+    note = Annotation(
+        text, xy=(0, 0), xycoords=below_axes, xytext=(0, -6), textcoords="offset points",
+        ha="left", va="top", fontsize=7, color="#555555",
+    )
+    fig.add_artist(note)
+    return note

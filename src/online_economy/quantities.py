@@ -1,0 +1,346 @@
+"""Every stated quantity in a Chinese text, with exact character offsets.
+
+One precompiled regular expression finds candidates (qualifier, number, range, magnitude,
+unit, qualifier); a few rules then drop what is not an amount. Units and qualifiers come
+from ``data/reference/units.csv`` (surface, unit, factor, kind) and
+``data/reference/qualifiers.csv`` (surface, position, qualifier, meaning_en).
+
+Rules (each tested in ``tests/test_quantities.py``):
+
+- ordinals and names: no number right after 第, 之 (fractions), a digit, a letter or a
+  decimal point, nor a Chinese numeral right after 周 or 初 (周一, 初三); nothing
+  glued to a Latin letter (4G, 3D, COVID-19);
+- a lone 一 before a measure word (kind count or other) is an article (一家企业, 一批,
+  一周), not a count; 一倍, 一成, 一元, 一个百分点 are amounts;
+  Chinese digit strings (二〇二〇, 三四个) and fixed expressions (:data:`IDIOMS`) are
+  skipped; 零 starts a number only before 点 (零点五), never in 零手续费;
+- dates: a four-digit Arabic integer before 年 (2003年, 2020—2022年) is a year; 月, 日,
+  号, 季度 and 月份 are not units, so 3月底, 1月8日, 〔2020〕1号, 一季度 stay bare;
+- bare numbers (no unit) count only with a qualifier or with 万/亿 (5000万以上);
+  so list numbers (1、 一是), document numbers and year ranges (2019-2030) are dropped;
+- ranges (3至5家, 3-5万, 30%—40%, 三到五年) give one quantity, value = low;
+  a low end without a magnitude takes the high end's 千/万/亿 when it is not larger
+  than the high end's core (3-5万 = 30000 to 50000, 5000-2万 = 5000 to 20000).
+
+``unit_surface`` is the ``units.csv`` entry matched (``亿元``; ``万人次``), ``%`` or
+``百分之``; a magnitude not part of that entry is folded into ``value`` (``274.35万户``:
+unit_surface ``户``). Bare numbers have unit ``""`` and kind ``other``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from online_economy import paths
+from online_economy.errors import InputError
+from online_economy.numerals import FULLWIDTH, MAGNITUDES, is_digit_string, parse_decimal
+
+KINDS = ("count", "money", "percent", "percentage_points", "multiple", "weight", "other")
+QUALIFIERS = ("approx", "over", "under")
+
+#: Fixed expressions whose numerals state no amount (三番五次 would give 五次).
+IDIOMS = (
+    "三番五次", "三位一体", "十万火急", "十万八千里", "三天两头", "三年五载", "三头六臂",
+    "一五一十", "九九八十一", "三七二十一", "一年半载", "一举两得", "三三两两", "一成不变",
+)
+#: Words that start with a unit but make the number a date or an ordinal (90年代, 三年级).
+NOT_UNITS = (
+    "年代", "年级", "年底", "年初", "年末", "年度", "年份", "周边", "元化",
+    "成为", "成本", "成果", "成功", "成立", "成交", "成员", "成熟", "成长", "成绩", "成效",
+    "成都", "成型", "成品", "成就", "成分", "成人",
+)
+#: Characters that, just before a one-character qualifier, make it part of another word
+#: (最近, 附近, 预约, 签约, 赶超): then the qualifier is not read.
+BLOCKED_BEFORE = {"近": "最附临就靠亲贴邻", "约": "预签节制公合条隐简契邀相特集租履违毁纽",
+                  "超": "赶高"}
+
+_CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_SEP = r"(?:至|到|~|～|〜|－|-|——|—|–|−)"
+_AR = (
+    r"(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+(?![0-9０-９])|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
+    r"(?![0-9０-９A-Za-z]|[.．][0-9０-９])"
+)
+_CN = (
+    r"(?<![周初])(?:[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+    r"|[零〇](?=点[零〇一二三四五六七八九]))(?:点[零〇一二三四五六七八九]+)?"
+)
+_NUM = rf"(?:{_AR}|{_CN})"
+_PCT_NUM = rf"(?:{_AR}|{_CN}|百(?!分))"
+_GUARD = (
+    rf"(?<![0-9０-９A-Za-z.．_{_CN_NUMERAL_CHARS}第之])"
+    r"(?<![0-9０-９A-Za-z][-－—–−~～])(?<![0-9０-９][,，])"
+)
+_MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
+_YEAR = re.compile(r"[12][0-9]{3}")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One stated amount: ``text[start:end] == surface``; ``value`` in base units."""
+
+    surface: str
+    value: float
+    unit: str
+    qualifier: str
+    start: int
+    end: int
+    kind: str
+    value_high: float | None = None
+    unit_surface: str = ""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A row of ``units.csv``: ``surface`` means ``factor`` × ``unit``."""
+
+    surface: str
+    unit: str
+    factor: Decimal
+    kind: str
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """A row of ``qualifiers.csv``."""
+
+    surface: str
+    position: str
+    qualifier: str
+    meaning_en: str
+
+
+def _read_csv(path: Path, columns: list[str]) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != columns:
+            raise InputError(f"{path.name}: expected columns {columns}, got {reader.fieldnames}")
+        return list(reader)
+
+
+@lru_cache(maxsize=1)
+def load_units(path: Path | None = None) -> dict[str, Unit]:
+    """The unit table, by surface; validated (kinds, positive factors, no duplicates)."""
+    path = path or paths.REFERENCE / "units.csv"
+    units: dict[str, Unit] = {}
+    for row in _read_csv(path, ["surface", "unit", "factor", "kind"]):
+        unit = Unit(row["surface"], row["unit"], Decimal(row["factor"]), row["kind"])
+        if not unit.surface or unit.kind not in KINDS or unit.factor <= 0:
+            raise InputError(f"{path.name}: bad row {row}")
+        if unit.surface in units:
+            raise InputError(f"{path.name}: duplicate surface {unit.surface!r}")
+        units[unit.surface] = unit
+    return units
+
+
+@lru_cache(maxsize=1)
+def load_qualifiers(path: Path | None = None) -> dict[str, Qualifier]:
+    """The qualifier table, by surface; validated."""
+    path = path or paths.REFERENCE / "qualifiers.csv"
+    quals: dict[str, Qualifier] = {}
+    for row in _read_csv(path, ["surface", "position", "qualifier", "meaning_en"]):
+        q = Qualifier(**row)
+        if not q.surface or q.position not in ("before", "after") or q.qualifier not in QUALIFIERS:
+            raise InputError(f"{path.name}: bad row {row}")
+        if q.surface in quals:
+            raise InputError(f"{path.name}: duplicate surface {q.surface!r}")
+        quals[q.surface] = q
+    return quals
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(full pattern, pattern without ranges, idioms, characters a match can start with)."""
+    quals = load_qualifiers().values()
+    before = [
+        f"(?<![{BLOCKED_BEFORE[q.surface]}]){re.escape(q.surface)}"
+        if q.surface in BLOCKED_BEFORE else re.escape(q.surface)
+        for q in sorted(quals, key=lambda q: len(q.surface), reverse=True)
+        if q.position == "before"
+    ]
+    after = [q.surface for q in quals if q.position == "after"]
+    unit = _alt(list(load_units()))
+    mid, post = _alt(after), _alt([a for a in after if len(a) > 1])
+    pct = rf"(?P<pct>百分之)(?P<pn1>{_PCT_NUM})"
+    num_tail = rf"(?:(?P<ua>{unit})|(?P<mag>{_MAG})?(?P<mid>{mid})?(?P<ub>{unit})?)"
+    head = rf"{_GUARD}(?P<pre>{'|'.join(before)})?"
+    full = (
+        rf"{head}(?:{pct}(?:{_SEP}(?:百分之)?(?P<pn2>{_PCT_NUM}))?"
+        rf"|(?P<n1>{_NUM})(?:(?P<mag1>{_MAG})?(?P<u1>{unit})?(?P<sep>{_SEP})(?P<n2>{_NUM}))?"
+        rf"{num_tail})(?P<post>{post})?"
+    )
+    single = rf"{head}(?:{pct}|(?P<n1>{_NUM}){num_tail})(?P<post>{post})?"
+    first = {q.surface[0] for q in quals if q.position == "before"}
+    first |= set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百")
+    starts = re.compile("[" + re.escape("".join(sorted(first))) + "]")
+    return re.compile(full), re.compile(single), re.compile(_alt(list(IDIOMS))), starts
+
+
+def extract_quantities(text: str) -> list[Quantity]:
+    """All quantities stated in ``text``, sorted by start offset, never overlapping."""
+    if not isinstance(text, str):
+        raise InputError(f"expected text, got {type(text).__name__}")
+    full, single, _, starts = _patterns()
+    out: list[Quantity] = []
+    last = 0
+    # The full pattern starts with lookbehinds, so re cannot skip ahead by itself:
+    # visit only the characters a match can start with (leftmost match, as re.search).
+    for c in starts.finditer(text):
+        pos = c.start()
+        if pos < last or not (m := full.match(text, pos)):
+            continue
+        q = _checked_build(m, text)
+        if q is False:  # a range whose ends disagree: read the first number alone
+            m = single.match(text, pos)
+            q = _checked_build(m, text) if m else None
+        if q:
+            out.append(q)
+        last = m.end() if m else pos + 1
+    return out
+
+
+def _checked_build(m: re.Match[str], text: str) -> Quantity | bool | None:
+    """:func:`_build`, with a malformed numeral (十十, 一百十) read as no quantity."""
+    try:
+        return _build(m, text)
+    except InputError:
+        return False if m.groupdict().get("n2") or m.groupdict().get("pn2") else None
+
+
+def _build(m: re.Match[str], text: str) -> Quantity | bool | None:
+    """A Quantity from a match, None if it is not one, False if the range must be split."""
+    units, quals = load_units(), load_qualifiers()
+    g = m.groupdict()
+    start, end = m.start(), m.end()
+    n1: str = g["n1"] or g["pn1"]
+    n2: str | None = g.get("n2") or g.get("pn2")
+    numerals = (n1, n2) if n2 else (n1,)
+    chinese = any(n[0] in _CN_NUMERAL_CHARS for n in numerals)
+    if chinese and (any(is_digit_string(n) for n in numerals) or _in_idiom(text, start, end)):
+        return None
+    words = (g["pre"], g.get("mid"), g["post"])
+    qualifier = next((quals[w].qualifier for w in words if w), "")
+    if g["pct"]:
+        low, high = _pct_value(n1), _pct_value(n2) if n2 else None
+        return _quantity(text, start, end, low, high, "%", qualifier, "percent", "百分之")
+    usurf = g["ua"] or g["ub"] or ""
+    unit = units.get(usurf)
+    if n1 == "一" and not n2 and (unit is None or unit.kind in ("count", "other")):
+        return None  # an article before a measure word (一家企业, 一批, 一周), not 一倍, 一成
+    if unit and text.startswith(NOT_UNITS, m.start("ua" if g["ua"] else "ub")):
+        return None
+    years = all(_YEAR.fullmatch(n.translate(FULLWIDTH)) for n in numerals)
+    if unit and unit.unit == "年" and years:
+        return None  # a year or a range of years: 2003年, 2020—2022年
+    mags = (g["mag"] or "") + (g.get("mag1") or "") + (n2 or n1)
+    if unit is None and not qualifier and not any(c in "万亿" for c in mags):
+        return None  # a bare number: list item, document number, year range
+    factor = unit.factor if unit else Decimal(1)
+    value = parse_decimal(n2 or n1) * (MAGNITUDES[g["mag"]] if g["mag"] else 1) * factor
+    if not n2:
+        low, high = value, None
+    else:
+        low, high = _range_low(g, n1, n2, unit, units), value
+        if low is None:
+            return False
+    return _quantity(
+        text, start, end, low, high, unit.unit if unit else "", qualifier,
+        unit.kind if unit else "other", usurf,
+    )
+
+
+def _pct_value(n: str) -> Decimal:
+    """Value after 百分之 (百分之百 = 100)."""
+    return Decimal(100) if n == "百" else parse_decimal(n)
+
+
+def _range_low(
+    g: dict[str, str | None], n1: str, n2: str, unit: Unit | None, units: dict[str, Unit]
+) -> Decimal | None:
+    """Low end of a range in base units, or None when the two ends disagree."""
+    core1 = parse_decimal(n1)
+    if g["u1"]:
+        u1 = units[g["u1"]]
+        if unit is None or u1.unit != unit.unit:
+            return None
+        return core1 * (MAGNITUDES[g["mag1"]] if g["mag1"] else 1) * u1.factor
+    base = _base_factor(unit, units)
+    if g["mag1"]:
+        return core1 * MAGNITUDES[g["mag1"]] * base
+    return core1 * _inherited(n2, g["mag"], unit, core1) * base
+
+
+def _base_factor(unit: Unit | None, units: dict[str, Unit]) -> Decimal:
+    """Factor of the unit without a magnitude prefix (万元 -> 元: 1)."""
+    if unit is None:
+        return Decimal(1)
+    prefix = _mag_prefix(unit)
+    if prefix:
+        rest = units.get(unit.surface[len(prefix) :])
+        if rest and rest.unit == unit.unit:
+            return rest.factor
+    return unit.factor
+
+
+def _mag_prefix(unit: Unit) -> str:
+    """The 万/亿 prefix of a unit surface (万元 -> 万), or ""."""
+    for prefix in ("万亿", "亿", "千万", "百万", "万"):
+        if unit.surface.startswith(prefix) and unit.surface != prefix:
+            return prefix
+    return ""
+
+
+def _inherited(n2: str, mag: str | None, unit: Unit | None, core1: Decimal) -> int:
+    """The 千/万/亿 multiplier the high end carries and a bare low end shares (3-5万)."""
+    if n2[0] in "0123456789０１２３４５６７８９":
+        prefix = mag or (_mag_prefix(unit) if unit else "")
+        if prefix and core1 <= parse_decimal(n2):
+            return MAGNITUDES[prefix]
+        return 1
+    # Chinese high end: the longest trailing run of 十百千万亿 (with 千, 万 or 亿) that
+    # leaves a core not smaller than the low end: 三到五千万 -> 千万, 三千到五千万 -> 万.
+    digits = [i for i, c in enumerate(n2) if c not in "十百千万亿"]
+    if not digits or "点" in n2:
+        return 1
+    run = n2[digits[-1] + 1 :]
+    for k in range(len(run), 0, -1):
+        suffix = run[len(run) - k :]
+        if not any(c in suffix for c in "千万亿"):
+            continue
+        try:
+            core2 = parse_decimal(n2[: len(n2) - k])
+            mult = parse_decimal("一" + suffix)
+        except InputError:
+            continue
+        if core1 <= core2:
+            return int(mult)
+    return 1
+
+
+def _in_idiom(text: str, start: int, end: int) -> bool:
+    """True when [start, end) overlaps a fixed expression."""
+    idioms = _patterns()[2]
+    lo = max(0, start - 8)
+    return any(
+        s.start() < end and s.end() > start for s in idioms.finditer(text, lo, end + 8)
+    )
+
+
+def _quantity(
+    text: str, start: int, end: int, low: Decimal, high: Decimal | None,
+    unit: str, qualifier: str, kind: str, usurf: str,
+) -> Quantity:
+    """Assemble a Quantity (values as floats)."""
+    return Quantity(
+        surface=text[start:end], value=float(low), unit=unit, qualifier=qualifier,
+        start=start, end=end, kind=kind,
+        value_high=None if high is None else float(high), unit_surface=usurf,
+    )

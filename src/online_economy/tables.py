@@ -1,0 +1,184 @@
+"""Tidy tables built from a parsed transcript: turns, sentences, domain mentions, quantities.
+
+This is where the parts meet: the parser gives turns and sentences, the taxonomy
+gives domain mentions, the extractor gives quantities; every row keeps the
+character offsets of the words it stands for.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .parse import ParsedTranscript, parse_transcript
+from .quantities import extract_quantities
+from .source import load_raw
+from .taxonomy import find_domains, load_domains
+
+CLAUSE_BREAK = re.compile(r"[,，;；。！？!?：:]")
+
+QUANTITY_COLUMNS = [
+    "quantity", "surface", "value", "value_high", "unit", "unit_surface", "qualifier", "kind",
+    "start", "end", "turn", "exchange", "role", "party", "paragraph", "sentence",
+    "sentence_start", "sentence_end", "clause", "domain", "domain_zh", "category",
+    "domain_basis",
+]
+
+
+@cache
+def raw_parsed() -> ParsedTranscript:
+    """The project's transcript, hash-verified and parsed (cached)."""
+    return parse_transcript(load_raw().text)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as CSV in UTF-8 with BOM (so Excel reads the Chinese), LF line ends."""
+    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return path
+
+
+def _category(domains: pd.DataFrame, domain: str) -> str:
+    """The category id the transcript gives ``domain``, or "" (unplaced, or no domain)."""
+    if not domain:
+        return ""
+    value = domains.at[domain, "category"]
+    return "" if pd.isna(value) else str(value)
+
+
+def domain_mentions(parsed: ParsedTranscript) -> pd.DataFrame:
+    """Every mention of a domain (name, editorial term or linked entity), with its turn."""
+    domains = load_domains().set_index("id")
+    sentences = parsed.sentences_frame()
+    starts = sentences["start"].tolist()
+    rows = []
+    for start, end, domain in find_domains(parsed.text):
+        i = bisect.bisect_right(starts, start) - 1
+        inside = i >= 0 and start < int(sentences["end"].iat[i])
+        row = sentences.iloc[i] if inside else None
+        rows.append({
+            "start": start,
+            "end": end,
+            "term": parsed.text[start:end],
+            "domain": domain,
+            "domain_zh": domains.at[domain, "name_zh"],
+            "category": _category(domains, domain),
+            "turn": int(row["turn"]) if inside else -1,
+            "exchange": int(row["exchange"]) if inside else 0,
+            "role": row["role"] if inside else "",
+            "party": row["party"] if inside else "",
+            "paragraph": int(row["paragraph"]) if inside else -1,
+            "sentence": int(row["sentence"]) if inside else -1,
+        })
+    return pd.DataFrame(rows, columns=[
+        "start", "end", "term", "domain", "domain_zh", "category", "turn", "exchange",
+        "role", "party", "paragraph", "sentence",
+    ])
+
+
+def clause_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause around ``text[start:end]`` inside ``[lo, hi)``, cut at , ; 。 ！ ？ :."""
+    left = lo
+    for m in CLAUSE_BREAK.finditer(text, lo, start):
+        left = m.end()
+    m = CLAUSE_BREAK.search(text, end, hi)
+    return left, (m.start() if m else hi)
+
+
+def _attribute(
+    mentions: pd.DataFrame, start: int, sentence: pd.Series, clause_end: int, question_domain: str
+) -> tuple[str, str]:
+    """The domain a quantity speaks to, and the rule that chose it.
+
+    Rules, in order: the nearest domain mention before it in its own sentence ("sentence");
+    else the first one after it in its own clause ("clause"); else the one domain its
+    exchange's question names ("question"); else none ("").
+    """
+    before = mentions[(mentions["start"] >= sentence["start"]) & (mentions["end"] <= start)]
+    if len(before):
+        return str(before["domain"].iat[-1]), "sentence"
+    after = mentions[(mentions["start"] > start) & (mentions["end"] <= clause_end)]
+    if len(after):
+        return str(after["domain"].iat[0]), "clause"
+    if question_domain:
+        return question_domain, "question"
+    return "", ""
+
+
+def question_domains(parsed: ParsedTranscript, mentions: pd.DataFrame) -> dict[int, str]:
+    """Exchange -> the domain its question names, where the question names exactly one."""
+    out = {}
+    questions = mentions[mentions["role"] == "question"]
+    for exchange, group in questions.groupby("exchange"):
+        names = group["domain"].unique()
+        if len(names) == 1:
+            out[int(exchange)] = str(names[0])
+    return out
+
+
+def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
+    """Every quantity stated in the turns, with its turn, sentence, clause and domain."""
+    domains = load_domains().set_index("id")
+    sentences = parsed.sentences_frame()
+    starts = sentences["start"].tolist()
+    mentions = domain_mentions(parsed)
+    by_question = question_domains(parsed, mentions)
+    rows = []
+    for q in extract_quantities(parsed.text):
+        i = bisect.bisect_right(starts, q.start) - 1
+        if i < 0 or q.end > int(sentences["end"].iat[i]):
+            continue  # outside the turns: title, date, headline, furniture
+        s = sentences.iloc[i]
+        lo, hi = clause_bounds(parsed.text, q.start, q.end, int(s["start"]), int(s["end"]))
+        question_domain = by_question.get(int(s["exchange"]), "")
+        domain, basis = _attribute(mentions, q.start, s, hi, question_domain)
+        rows.append({
+            "surface": q.surface, "value": q.value, "value_high": q.value_high, "unit": q.unit,
+            "unit_surface": q.unit_surface, "qualifier": q.qualifier, "kind": q.kind,
+            "start": q.start, "end": q.end, "turn": int(s["turn"]), "exchange": int(s["exchange"]),
+            "role": s["role"], "party": s["party"], "paragraph": int(s["paragraph"]),
+            "sentence": int(s["sentence"]), "sentence_start": int(s["start"]),
+            "sentence_end": int(s["end"]),
+            "clause": parsed.text[lo:hi].strip(),
+            "domain": domain,
+            "domain_zh": domains.at[domain, "name_zh"] if domain else "",
+            "category": _category(domains, domain),
+            "domain_basis": basis,
+        })
+    frame = pd.DataFrame(rows, columns=[c for c in QUANTITY_COLUMNS if c != "quantity"])
+    frame.insert(0, "quantity", range(1, len(frame) + 1))
+    return frame
+
+
+def coverage_matrix(parsed: ParsedTranscript) -> pd.DataFrame:
+    """Domain mentions per answer: rows the twelve domains, columns the answering officials."""
+    domains = load_domains()
+    mentions = domain_mentions(parsed)
+    answers = parsed.turns_frame().query("role == 'answer'")
+    columns = [f"{r.exchange}. {r.party}" for r in answers.itertuples()]
+    matrix = pd.DataFrame(0, index=pd.Index(domains["name_zh"], name="domain"), columns=columns)
+    names = dict(zip(domains["id"], domains["name_zh"], strict=True))
+    labels = dict(zip(answers["turn"], columns, strict=True))
+    for m in mentions.itertuples():
+        if m.turn in labels:
+            matrix.at[names[m.domain], labels[m.turn]] += 1
+    return matrix
+
+
+def write_processed(out_dir: Path | None = None) -> list[Path]:
+    """Write the project's processed tables (CSV, UTF-8 with BOM) and return their paths."""
+    out = Path(out_dir) if out_dir is not None else paths.PROCESSED
+    out.mkdir(parents=True, exist_ok=True)
+    parsed = raw_parsed()
+    tables = {
+        "turns.csv": parsed.turns_frame(),
+        "sentences.csv": parsed.sentences_frame(),
+        "quantities.csv": quantities_table(parsed),
+        "domain_mentions.csv": domain_mentions(parsed),
+        "coverage.csv": coverage_matrix(parsed).reset_index(),
+    }
+    return [write_csv(frame, out / name) for name, frame in tables.items()]

@@ -1,0 +1,231 @@
+"""The main command on small temporary notebooks: run, site, in place, failures."""
+
+from __future__ import annotations
+
+import base64
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from online_economy import report, site
+
+# A 1x1 PNG, shown by a markdown cell: it must end up embedded in the page.
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+# Each notebook announces itself, then waits for the other: both finish only if they
+# run at the same time, in different kernels, with cwd = the notebooks folder.
+RENDEZVOUS = """\
+import os, pathlib, time
+pathlib.Path("{me}.started").write_text(str(os.getpid()))
+deadline = time.monotonic() + 60
+while not pathlib.Path("{other}.started").exists() and time.monotonic() < deadline:
+    time.sleep(0.05)
+assert pathlib.Path("{other}.started").exists(), "the notebooks did not run in parallel"
+"""
+
+FIGURE = """\
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(figsize=(3, 2))
+ax.bar(["a", "b"], [3, 5])
+plt.show()
+"""
+
+CDN = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:url\(\s*["']?\s*(?:https?:)?//)|(?:@import\s+(?:url\()?\s*["']?(?:https?:)?//)"""
+    r"""|(?:import\(\s*["'](?:https?:)?//)""",
+    re.IGNORECASE,
+)
+
+
+def _notebook(title: str, prose: str, code: list[str], summary: str | None = None):
+    nb = new_notebook()
+    nb.cells = [new_markdown_cell(f"# {title}\n\n{prose}"), *map(new_code_cell, code)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    if summary is not None:
+        nb.metadata["online_economy"] = {"summary": summary}
+    return nb
+
+
+def _write(folder: Path, name: str, nb) -> Path:
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+def _pair(folder: Path) -> list[Path]:
+    """Two notebooks that must run in parallel; one with a figure and an image."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pixel.png").write_bytes(PIXEL)
+    first = _notebook(
+        "来源与结构", "第一段：发布会的文字实录。\n\nSecond paragraph.",
+        [RENDEZVOUS.format(me="01", other="02"), FIGURE, "print('在线新经济')"],
+        summary="原文与结构 (source and structure)",
+    )
+    second = _notebook(
+        "Words 词语", "The *first* paragraph, used as the summary.\n\n![pixel](pixel.png)",
+        [RENDEZVOUS.format(me="02", other="01"), "sum(range(10))"],
+    )
+    return [_write(folder, "01-source.ipynb", first), _write(folder, "02-words.ipynb", second)]
+
+
+def _args(nb_dir: Path, tmp: Path, *extra: str) -> list[str]:
+    return ["--notebooks", str(nb_dir), "--html", str(tmp / "html"),
+            "--processed", str(tmp / "processed"), "--figures", str(tmp / "figures"), *extra]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One parallel run of the command over two notebooks; its output and files."""
+    tmp = tmp_path_factory.mktemp("report")
+    nb_dir = tmp / "notebooks"
+    sources = _pair(nb_dir)
+    before = {p: p.read_bytes() for p in sources}
+    figures = tmp / "figures"
+    figures.mkdir()
+    (figures / "bars.png").write_bytes(PIXEL)
+    (figures / "bars.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    out = subprocess.run(
+        [sys.executable, "-m", "online_economy.report", *_args(nb_dir, tmp), "--jobs", "2"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    return {"tmp": tmp, "nb_dir": nb_dir, "sources": sources, "before": before, "out": out}
+
+
+def test_runs_in_parallel_and_reports_progress(built):
+    out = built["out"]
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    lines = out.stdout.splitlines()
+    progress = [line for line in lines if line.startswith("[")]
+    assert len(progress) == 2
+    assert re.fullmatch(r"\[1/2\] 01-source\.ipynb  ok  \d+\.\d s", progress[0])
+    assert re.fullmatch(r"\[2/2\] 02-words\.ipynb  ok  \d+\.\d s", progress[1])
+    assert "html/index.html" in lines[-1]
+    pids = {(built["nb_dir"] / f"{n}.started").read_text() for n in ("01", "02")}
+    assert len(pids) == 2  # two fresh kernels
+
+
+def test_does_not_rewrite_the_notebooks(built):
+    for path, data in built["before"].items():
+        assert path.read_bytes() == data
+
+
+def test_pages_and_index(built):
+    html_dir = built["tmp"] / "html"
+    index = (html_dir / "index.html").read_text(encoding="utf-8")
+    for name, title, summary in [
+        ("01-source", "来源与结构", "原文与结构 (source and structure)"),
+        ("02-words", "Words 词语", "The first paragraph, used as the summary."),
+    ]:
+        page = (html_dir / f"{name}.html").read_text(encoding="utf-8")
+        assert f"<title>{title}</title>" in page
+        assert f'<a href="{name}.html">{title}</a>' in index
+        assert summary in index
+    first = (html_dir / "01-source.html").read_text(encoding="utf-8")
+    assert "在线新经济" in first  # the executed output, not just the source
+    assert first.count("data:image/png;base64,") >= 1  # the matplotlib figure
+    second = (html_dir / "02-words.html").read_text(encoding="utf-8")
+    assert 'src="pixel.png"' not in second and "data:image/png;base64," in second
+    figures = (html_dir / "figures" / "index.html").read_text(encoding="utf-8")
+    assert 'src="bars.png"' in figures and 'href="bars.svg"' in figures
+    assert (html_dir / "figures" / "bars.svg").is_file()
+    assert 'href="figures/index.html"' in index
+
+
+def test_no_cdn_references(built):
+    pages = sorted((built["tmp"] / "html").rglob("*.html"))
+    assert len(pages) == 4
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not CDN.search(text), (page.name, CDN.search(text))
+        assert "cdnjs" not in text and "unpkg" not in text and "mathjax" not in text.lower()
+
+
+def test_cdn_pattern_catches_the_default_template():
+    nb = _notebook("t", "x", [])
+    default, _ = site.HTMLExporter(template_name="lab").from_notebook_node(nb)
+    assert CDN.search(default)
+    offline = site.render_notebook(nb, Path("x.ipynb"), "t")
+    assert not CDN.search(offline)
+
+
+def test_in_place_is_idempotent(tmp_path, capsys):
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    path = _write(nb_dir, "01-one.ipynb", _notebook("One", "p", ["x = 6 * 7\nx", FIGURE]))
+    assert report.main(_args(nb_dir, tmp_path, "--in-place")) == 0
+    first = path.read_bytes()
+    executed = nbformat.reads(first.decode("utf-8"), as_version=4)
+    assert executed.cells[1].outputs[0]["data"]["text/plain"] == "42"
+    assert "in place: 1 of 1 notebooks changed" in capsys.readouterr().out
+    assert report.main(_args(nb_dir, tmp_path, "--in-place")) == 0
+    assert path.read_bytes() == first
+    assert "in place: 0 of 1 notebooks changed" in capsys.readouterr().out
+
+
+def test_failure_names_notebook_cell_and_error(tmp_path, capsys):
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    _write(nb_dir, "01-bad.ipynb",
+           _notebook("Bad", "p", ["x = 1", "\ntable = {}\ntable['missing']", "y = 2"]))
+    assert report.main(_args(nb_dir, tmp_path)) == 1
+    out, err = capsys.readouterr()
+    assert err == "error: 01-bad.ipynb failed, cell 2 (table = {}): KeyError: 'missing'\n"
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "html").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--jobs", "0"], "error: --jobs must be at least 1, not 0\n"),
+        (["--jobs", "two"], "error: argument --jobs: invalid int value: 'two'\n"),
+        (["--bogus"], "error: unrecognized arguments: --bogus\n"),
+        (["--in-place", "--no-execute"],
+         "error: --in-place and --no-execute cannot be combined\n"),
+    ],
+)
+def test_bad_arguments(argv, message, capsys):
+    assert report.main(argv) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", message)
+
+
+def test_missing_or_empty_notebook_folder(tmp_path, capsys):
+    assert report.main(_args(tmp_path / "nope", tmp_path)) == 2
+    assert capsys.readouterr().err.startswith("error: no such notebook folder")
+    assert report.main(_args(tmp_path, tmp_path)) == 2
+    assert "no notebooks matching" in capsys.readouterr().err
+
+
+def test_title_and_summary_fallbacks():
+    nb = new_notebook()
+    nb.cells = [new_markdown_cell("Intro without heading\n\nMore.")]
+    assert site.notebook_title(nb, "03-x") == "03-x"
+    assert site.notebook_summary(nb) == "Intro without heading"
+    nb.cells = [new_markdown_cell("# 标题\n\n见 [原文](../data/raw/x.txt)，**重点**。")]
+    assert site.notebook_title(nb, "f") == "标题"
+    assert site.notebook_summary(nb) == "见 原文，重点。"
+    nb.metadata["online_economy"] = {"summary": " 一行摘要 "}
+    assert site.notebook_summary(nb) == "一行摘要"
+
+
+def test_build_site_removes_pages_of_deleted_notebooks(tmp_path):
+    (tmp_path / "09-gone.html").write_text("old")
+    (tmp_path / "notes.html").write_text("not a notebook page")
+    nb = _notebook("Kept", "p", [])
+    written = site.build_site([(tmp_path / "01-kept.ipynb", nb)], tmp_path, ["一条发现"])
+    assert not (tmp_path / "09-gone.html").exists()
+    assert (tmp_path / "notes.html").exists()
+    assert [p.name for p in written] == ["01-kept.html", "index.html"]
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<li>一条发现</li>" in index and "figures/index.html" not in index

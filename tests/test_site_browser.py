@@ -1,0 +1,211 @@
+"""The HTML site from the committed notebooks, opened offline in headless Chromium.
+
+The site is built with ``--no-execute`` (stored outputs) into a temporary folder and
+driven over the Chrome DevTools protocol. ``ONLINE_ECONOMY_SITE_NOTEBOOKS`` picks
+another notebook folder; ``ONLINE_ECONOMY_SCREENSHOTS`` also keeps the screenshots.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from online_economy import paths, report
+
+websocket = pytest.importorskip("websocket")
+
+CHROMIUM = Path("/usr/bin/chromium")
+NOTEBOOKS = Path(os.environ.get("ONLINE_ECONOMY_SITE_NOTEBOOKS", paths.ROOT / "notebooks"))
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-extensions", "--disable-default-apps", "--mute-audio",
+    "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1280,900",
+    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+]
+PAGE_STATE = """JSON.stringify({
+  href: location.href, title: document.title, ready: document.readyState,
+  h1: (document.querySelector('h1') || {}).textContent || '',
+  links: [...document.querySelectorAll('a[href]')]
+    .filter(a => !a.getAttribute('href').startsWith('#'))
+    .map(a => [a.href, a.textContent.trim()]),
+  images: [...document.images].map(i => [i.src.slice(0, 60), i.complete, i.naturalWidth]),
+})"""
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM}"),
+    pytest.mark.skipif(
+        not sorted(NOTEBOOKS.glob(report.NOTEBOOK_GLOB)),
+        reason=f"no NN-*.ipynb notebooks in {NOTEBOOKS} yet",
+    ),
+]
+
+
+class DevTools:
+    """A minimal Chrome DevTools protocol client for one page."""
+
+    def __init__(self, ws_url: str) -> None:
+        self.ws = websocket.create_connection(ws_url, timeout=20, suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def call(self, method: str, **params) -> dict:
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.next_id:
+                assert "error" not in msg, (method, msg["error"])
+                return msg.get("result", {})
+            self.events.append(msg)
+
+    def wait_for(self, event: str, timeout: float = 20) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, msg in enumerate(self.events):
+                if msg.get("method") == event:
+                    return self.events.pop(i)
+            assert time.monotonic() < deadline, f"no {event} within {timeout} s"
+            self.events.append(json.loads(self.ws.recv()))
+
+    def evaluate(self, expression: str):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result["result"]["value"]
+
+    def open(self, url: str) -> dict:
+        self.events.clear()
+        self.call("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+        return json.loads(self.evaluate(PAGE_STATE))
+
+    def screenshot(self, path: Path) -> None:
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+
+
+def _local_json(port: int, path: str):
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return json.load(response)
+
+
+def _cjk_families() -> set[str]:
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
+                             text=True, timeout=20, check=False).stdout
+    except OSError:
+        return set()
+    return {name.strip() for line in out.splitlines() for name in line.split(",")}
+
+
+@pytest.fixture(scope="module")
+def visit(tmp_path_factory):
+    """Build the site, open the index and every page it links to; record what loaded."""
+    tmp = tmp_path_factory.mktemp("site")
+    html_dir = tmp / "html"
+    status = report.main(["--no-execute", "--notebooks", str(NOTEBOOKS), "--html",
+                          str(html_dir), "--processed", str(tmp / "processed")])
+    assert status == 0
+    profile = tmp / "profile"
+    browser = subprocess.Popen(
+        [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.is_file() and port_file.read_text().strip()):
+            assert browser.poll() is None, "Chromium exited at start"
+            assert time.monotonic() < deadline, "Chromium did not start in 30 s"
+            time.sleep(0.1)
+        port = int(port_file.read_text().split()[0])
+        target = next(t for t in _local_json(port, "/json/list") if t["type"] == "page")
+        tools = DevTools(target["webSocketDebuggerUrl"])
+        for domain in ("Page", "Runtime", "Network", "DOM", "CSS"):
+            tools.call(f"{domain}.enable")
+        tools.call("Network.emulateNetworkConditions", offline=True, latency=0,
+                   downloadThroughput=-1, uploadThroughput=-1)
+        index_url = (html_dir / "index.html").as_uri()
+        pages = {index_url: tools.open(index_url)}
+        requests = [e["params"]["request"]["url"] for e in tools.events
+                    if e.get("method") == "Network.requestWillBeSent"]
+        tools.screenshot(tmp / "index.png")
+        fonts = _fonts_of(tools, "h1")
+        for url, _ in pages[index_url]["links"]:
+            pages[url] = tools.open(url)
+            requests += [e["params"]["request"]["url"] for e in tools.events
+                         if e.get("method") == "Network.requestWillBeSent"]
+        first = next(url for url, _ in pages[index_url]["links"] if url.endswith(".html"))
+        tools.open(first)
+        tools.screenshot(tmp / "notebook.png")
+        keep = os.environ.get("ONLINE_ECONOMY_SCREENSHOTS")
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            for shot in ("index.png", "notebook.png"):
+                shutil.copy2(tmp / shot, Path(keep) / shot)
+        tools.ws.close()
+    finally:
+        browser.terminate()
+        try:
+            browser.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            browser.kill()
+            browser.wait(timeout=10)
+    return {"tmp": tmp, "index": index_url, "pages": pages, "requests": requests,
+            "fonts": fonts}
+
+
+def _fonts_of(tools: DevTools, selector: str) -> list[dict]:
+    root = tools.call("DOM.getDocument")["root"]["nodeId"]
+    node = tools.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+    return tools.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
+
+
+def test_index_links_every_notebook(visit):
+    index = visit["pages"][visit["index"]]
+    assert index["ready"] == "complete"
+    assert "在线新经济" in index["title"] and "在线新经济" in index["h1"]
+    linked = {url.rsplit("/", 1)[-1] for url, _ in index["links"]}
+    expected = {f"{p.stem}.html" for p in NOTEBOOKS.glob(report.NOTEBOOK_GLOB)}
+    assert expected <= linked
+    assert "index.html" in linked  # figures/index.html
+
+
+def test_every_linked_page_loads_with_its_title_and_images(visit):
+    index = visit["pages"][visit["index"]]
+    for url, text in index["links"]:
+        page = visit["pages"][url]
+        assert page["href"] == url, f"{url} did not load (got {page['href']})"
+        assert page["ready"] == "complete"
+        assert page["title"] == text, url
+        for src, complete, width in page["images"]:
+            assert complete and width > 0, f"image {src}… did not load in {url}"
+
+
+def test_nothing_was_fetched_from_the_network(visit):
+    assert visit["requests"], "no requests were recorded at all"
+    for url in visit["requests"]:
+        assert url.startswith(("file:", "data:")), url
+
+
+def test_screenshots_were_taken(visit):
+    for shot in ("index.png", "notebook.png"):
+        data = (visit["tmp"] / shot).read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 5000
+
+
+def test_chinese_text_is_drawn_with_a_chinese_font(visit):
+    families = _cjk_families()
+    if not families:
+        pytest.skip("no font with Chinese glyphs installed (fc-list :lang=zh is empty)")
+    used = {f["familyName"]: f["glyphCount"] for f in visit["fonts"]}
+    han = sum(used[name] for name in used if name in families)
+    assert han >= len("在线新经济"), used

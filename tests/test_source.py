@@ -1,0 +1,190 @@
+"""Loading transcripts: encodings, BOM, line endings, bad input, the raw file's hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from online_economy import paths
+from online_economy.errors import InputError
+from online_economy.source import (
+    Transcript,
+    decode_bytes,
+    load_raw,
+    newline_style,
+    read_transcript,
+    sha256_file,
+)
+
+SAMPLE = "标题\n\n  新华社记者:在线新经济是什么?\n\n  刘平:包括12个领域。\n"
+SEED_SHA256 = "4b8aa7b2b16ac4e863fb5e3b54546cce1b9fa547e542b69bbe34b5bdc987241b"
+
+
+def _error(func, *args, **kwargs) -> str:
+    with pytest.raises(InputError) as info:
+        func(*args, **kwargs)
+    message = str(info.value)
+    assert "\n" not in message and message
+    return message
+
+
+def test_input_error_is_a_value_error() -> None:
+    assert issubclass(InputError, ValueError)
+
+
+def test_plain_utf8() -> None:
+    t = decode_bytes(SAMPLE.encode("utf-8"))
+    assert t == Transcript(text=SAMPLE, encoding="utf-8", bom=False, newline="LF")
+
+
+def test_bom_is_removed_and_offsets_shift(tmp_path: Path) -> None:
+    file = tmp_path / "bom.txt"
+    file.write_bytes(b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"))
+    t = read_transcript(file)
+    assert t.bom and t.encoding == "utf-8" and t.path == file
+    assert t.text == SAMPLE and not t.text.startswith("\ufeff")
+    assert t.text.index("刘平") == SAMPLE.index("刘平")
+    assert t.text[t.text.index("刘平"):][:2] == "刘平"
+
+
+def test_bom_with_named_encoding() -> None:
+    data = b"\xef\xbb\xbf" + SAMPLE.encode("utf-8")
+    for name in ("utf-8", "UTF8", "utf-8-sig"):
+        t = decode_bytes(data, name)
+        assert (t.text, t.encoding, t.bom) == (SAMPLE, "utf-8", True)
+
+
+def test_gb18030_file_read_back_equal(tmp_path: Path) -> None:
+    file = tmp_path / "gb.txt"
+    file.write_bytes(SAMPLE.encode("gb18030"))
+    with pytest.raises(UnicodeDecodeError):
+        file.read_bytes().decode("utf-8")
+    detected = read_transcript(file)
+    assert (detected.text, detected.encoding, detected.bom) == (SAMPLE, "gb18030", False)
+    named = read_transcript(file, encoding="GB18030")
+    assert named.text == SAMPLE and named.encoding == "gb18030"
+
+
+def test_named_encoding_is_the_only_one_tried() -> None:
+    message = _error(decode_bytes, SAMPLE.encode("gb18030"), "utf-8")
+    assert message.startswith("cannot decode as utf-8 (byte 0x")
+
+
+def test_crlf_is_kept(tmp_path: Path) -> None:
+    file = tmp_path / "crlf.txt"
+    file.write_bytes(SAMPLE.replace("\n", "\r\n").encode("utf-8"))
+    t = read_transcript(file)
+    assert t.newline == "CRLF"
+    assert t.text == SAMPLE.replace("\n", "\r\n")
+    assert t.text.count("\r\n") == SAMPLE.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "style"),
+    [("a\nb\n", "LF"), ("a\r\nb\r\n", "CRLF"), ("a\r\nb\n", "mixed"), ("a\rb", "mixed"),
+     ("ab", "none")],
+)
+def test_newline_style(text: str, style: str) -> None:
+    assert newline_style(text) == style
+    assert decode_bytes(text.encode("utf-8")).newline == style
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    message = _error(read_transcript, tmp_path / "nope.txt")
+    assert message == f"{tmp_path / 'nope.txt'}: no such file"
+
+
+def test_directory(tmp_path: Path) -> None:
+    assert "is a directory" in _error(read_transcript, tmp_path)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    file = tmp_path / "empty.txt"
+    file.write_bytes(b"")
+    assert _error(read_transcript, file) == f"{file}: is empty"
+
+
+@pytest.mark.parametrize("data", [b"   \n\t\r\n", "\u3000\u3000\n ".encode(), b"\xef\xbb\xbf\n"])
+def test_whitespace_only(data: bytes) -> None:
+    assert _error(decode_bytes, data) == "contains only whitespace"
+
+
+def test_binary_with_nul_bytes(tmp_path: Path) -> None:
+    file = tmp_path / "image.png"
+    file.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert "binary" in _error(read_transcript, file)
+
+
+def test_binary_mostly_control_characters() -> None:
+    assert "control characters" in _error(decode_bytes, bytes(range(1, 32)) * 4 + b"abc")
+
+
+def test_text_with_a_few_control_characters_is_accepted() -> None:
+    text = "新华社记者:问题?\x07" + "文字" * 20
+    assert decode_bytes(text.encode("utf-8")).text == text
+
+
+def test_undecodable() -> None:
+    assert _error(decode_bytes, b"abc\x80def") == "cannot decode as utf-8 or gb18030"
+
+
+def test_utf16_gets_a_clear_message_and_can_be_named() -> None:
+    data = SAMPLE.encode("utf-16")
+    assert "UTF-16" in _error(decode_bytes, data)
+    assert decode_bytes(data, "utf-16").text == SAMPLE
+
+
+@pytest.mark.parametrize("name", ["no-such-codec", "rot13"])
+def test_unknown_encoding(name: str) -> None:
+    assert _error(decode_bytes, b"abc", name) == f"unknown encoding {name!r}"
+
+
+@settings(max_examples=60, derandomize=True, database=None)
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1))
+def test_utf8_and_gb18030_round_trip(text: str) -> None:
+    body = text.removeprefix("\ufeff")
+    if not body.strip():
+        return
+    assert decode_bytes(text.encode("utf-8")).text == body
+    assert decode_bytes(text.encode("gb18030"), "gb18030").text == body
+
+
+def test_sha256_file(tmp_path: Path) -> None:
+    file = tmp_path / "x.txt"
+    file.write_bytes(b"abc")
+    assert sha256_file(file) == hashlib.sha256(b"abc").hexdigest()
+    assert sha256_file(paths.TRANSCRIPT) == SEED_SHA256
+
+
+def test_load_raw() -> None:
+    t = load_raw()
+    assert (t.encoding, t.bom, t.newline, len(t.text)) == ("utf-8", False, "LF", 5046)
+    assert t.path == paths.TRANSCRIPT
+    assert t.text.encode("utf-8") == paths.TRANSCRIPT.read_bytes()
+
+
+def test_load_raw_detects_a_changed_file(tmp_path: Path) -> None:
+    copy = tmp_path / "t.txt"
+    provenance = tmp_path / "p.json"
+    shutil.copyfile(paths.PROVENANCE, provenance)
+    copy.write_bytes(paths.TRANSCRIPT.read_bytes().replace("刘平".encode(), "刘乎".encode(), 1))
+    message = _error(load_raw, copy, provenance)
+    assert message.startswith(f"{copy} has changed (sha256 {sha256_file(copy)}, expected ")
+    assert message.endswith(
+        "; restore it byte for byte from ../shared/seed/2020-04-13-press-conference.txt"
+    )
+    shutil.copyfile(paths.TRANSCRIPT, copy)
+    assert load_raw(copy, provenance).text == load_raw().text
+
+
+def test_load_raw_without_a_usable_provenance(tmp_path: Path) -> None:
+    provenance = tmp_path / "p.json"
+    assert "no usable sha256" in _error(load_raw, paths.TRANSCRIPT, provenance)
+    provenance.write_text(json.dumps({"file": "x"}), encoding="utf-8")
+    assert "no usable sha256" in _error(load_raw, paths.TRANSCRIPT, provenance)

@@ -1,0 +1,111 @@
+"""The joined tables: domain mentions, quantities with turn/sentence/domain, coverage."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from online_economy import tables
+from online_economy.parse import parse_transcript
+from online_economy.tables import clause_bounds
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    return tables.raw_parsed()
+
+
+@pytest.fixture(scope="module")
+def quantities(parsed) -> pd.DataFrame:
+    return tables.quantities_table(parsed)
+
+
+def test_every_quantity_row_points_to_its_words(parsed, quantities) -> None:
+    assert len(quantities) > 0
+    for row in quantities.itertuples():
+        assert parsed.text[row.start:row.end] == row.surface
+        assert row.sentence_start <= row.start < row.end <= row.sentence_end
+        assert row.clause in parsed.text[row.sentence_start:row.sentence_end]
+
+
+def test_quantities_belong_to_the_turn_that_states_them(parsed, quantities) -> None:
+    turns = {t.index: t for t in parsed.turns}
+    for row in quantities.itertuples():
+        turn = turns[row.turn]
+        assert turn.start <= row.start and row.end <= turn.end
+        assert row.party == turn.party and row.exchange == turn.exchange
+
+
+def test_quantities_attributed_by_the_stated_rules(quantities) -> None:
+    by_surface = quantities.set_index("surface")
+    # the nearest domain word before it in its sentence: 喜马拉雅、哔哩哔哩 (在线文娱)
+    assert by_surface.at["110%", "domain"] == "online_entertainment"
+    assert by_surface.at["110%", "domain_basis"] == "sentence"
+    # after it in the same clause: 3万组智能快件箱
+    assert by_surface.at["3万组", "domain_basis"] == "clause"
+    # no domain word in the sentence: the question (中新社 asks about 在线医疗) decides
+    assert by_surface.at["44项", "domain"] == "online_healthcare"
+    assert by_surface.at["44项", "domain_basis"] == "question"
+    # 拼多多 is linked to no domain, and the question names three: no domain
+    assert by_surface.at["5000万以上", "domain"] == ""
+    # market regulation (陶爱莲) speaks to none of the twelve
+    assert set(quantities.loc[quantities["party"] == "陶爱莲", "domain"]) == {""}
+    assert set(quantities["domain_basis"]) <= {"sentence", "clause", "question", ""}
+
+
+def test_category_follows_the_domain(quantities) -> None:
+    from online_economy.taxonomy import category_of
+
+    for row in quantities.itertuples():
+        expected = (category_of(row.domain) or "") if row.domain else ""
+        assert row.category == expected
+
+
+def test_domain_mentions_lie_in_sentences(parsed) -> None:
+    mentions = tables.domain_mentions(parsed)
+    assert len(mentions) > 0
+    sentences = parsed.sentences_frame().set_index(["turn", "paragraph", "sentence"])
+    for m in mentions.itertuples():
+        assert parsed.text[m.start:m.end] == m.term
+        if m.turn >= 0:
+            s = sentences.loc[(m.turn, m.paragraph, m.sentence)]
+            assert s["start"] <= m.start and m.end <= s["end"]
+
+
+def test_coverage_counts_every_answer_mention(parsed) -> None:
+    matrix = tables.coverage_matrix(parsed)
+    mentions = tables.domain_mentions(parsed)
+    assert matrix.shape == (12, 5)
+    assert int(matrix.to_numpy().sum()) == int((mentions["role"] == "answer").sum())
+    assert list(matrix.columns) == ["1. 刘平", "2. 郑锦", "3. 葛平", "4. 陶爱莲", "5. 刘敏"]
+    assert matrix["4. 陶爱莲"].sum() == 0
+
+
+def test_quantities_outside_turns_are_left_out() -> None:
+    text = "发布会实录(共3个问题)\n\n新华社记者:有多少家?\n\n刘平:共有12家企业。\n\n分享按钮\n"
+    frame = tables.quantities_table(parse_transcript(text))
+    assert frame["surface"].tolist() == ["12家"]
+    assert frame["quantity"].tolist() == [1]
+
+
+def test_clause_bounds_cut_at_punctuation() -> None:
+    text = "甲,乙增长30%;丙。"
+    start = text.index("30%")
+    lo, hi = clause_bounds(text, start, start + 3, 0, len(text))
+    assert text[lo:hi] == "乙增长30%"
+
+
+def test_write_processed_writes_bom_csvs(tmp_path) -> None:
+    written = tables.write_processed(tmp_path)
+    names = sorted(p.name for p in written)
+    assert names == sorted(
+        ["turns.csv", "sentences.csv", "quantities.csv", "domain_mentions.csv", "coverage.csv"]
+    )
+    for path in written:
+        data = path.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data
+    turns = pd.read_csv(tmp_path / "turns.csv", encoding="utf-8-sig")
+    assert turns["party"].tolist() == [
+        "解放日报", "刘平", "中新社", "郑锦", "中央广播电视总台CGTN", "葛平", "澎湃新闻", "陶爱莲",
+        "东方网", "刘敏",
+    ]
