@@ -226,6 +226,6 @@ def test_build_site_removes_pages_of_deleted_notebooks(tmp_path):
     written = site.build_site([(tmp_path / "01-kept.ipynb", nb)], tmp_path, ["一条发现"])
     assert not (tmp_path / "09-gone.html").exists()
     assert (tmp_path / "notes.html").exists()
-    assert [p.name for p in written] == ["01-kept.html", "index.html"]
+    assert [p.name for p in written] == ["01-kept.html", "OENotoSansSC-Regular.otf", "index.html"]
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<li>一条发现</li>" in index and "figures/index.html" not in index

@@ -109,3 +109,11 @@ def test_write_processed_writes_bom_csvs(tmp_path) -> None:
         "解放日报", "刘平", "中新社", "郑锦", "中央广播电视总台CGTN", "葛平", "澎湃新闻", "陶爱莲",
         "东方网", "刘敏",
     ]
+
+
+def test_committed_processed_tables_are_current(tmp_path) -> None:
+    """data/processed/ (committed for readers on a code host) is what `make report` writes."""
+    for path in tables.write_processed(tmp_path):
+        committed = tables.paths.PROCESSED / path.name
+        assert committed.is_file(), f"{committed.name} missing: run `make report`"
+        assert committed.read_bytes() == path.read_bytes(), f"{path.name} is stale: `make report`"

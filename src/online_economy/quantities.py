@@ -73,7 +73,7 @@ _NUM = rf"(?:{_AR}|{_CN})"
 _PCT_NUM = rf"(?:{_AR}|{_CN}|百(?!分))"
 _GUARD = (
     rf"(?<![0-9０-９A-Za-z.．_{_CN_NUMERAL_CHARS}第之])"
-    r"(?<![0-9０-９A-Za-z][-－—–−~～])(?<![0-9０-９][,，])"
+    r"(?<![0-9０-９A-Za-z][-－—–−~～])(?<![0-9０-９],)"
 )
 _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 _YEAR = re.compile(r"[12][0-9]{3}")

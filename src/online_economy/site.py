@@ -20,14 +20,19 @@ from nbconvert import HTMLExporter
 TITLE = "Shanghai's online new economy (在线新经济): the press conference of 13 April 2020"
 FIGURE_SUFFIXES = (".png", ".svg")
 
-# Text in the system's CJK fonts; charts are images.
+# Chinese text in the project's own bundled font (copied beside the pages, so no
+# system CJK font is needed), then the system's; charts are images.
+FONT_FILE = "OENotoSansSC-Regular.otf"
+FONT_FACE = "OE Noto Sans SC"
 _FONTS = (
-    'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Source Han Sans SC", '
+    f'"{FONT_FACE}", system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", '
+    '"Source Han Sans SC", '
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", '
     '"WenQuanYi Zen Hei", sans-serif'
 )
 
 SITE_CSS = f"""
+@font-face {{ font-family: "{FONT_FACE}"; src: url("fonts/{FONT_FILE}") format("opentype"); }}
 body {{ font-family: {_FONTS}; line-height: 1.6; color: #1f2328; background: #fff; }}
 main, .site {{ max-width: 58rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }}
 .site h1 {{ font-size: 1.7rem; line-height: 1.3; }}
@@ -189,6 +194,16 @@ def render_index(pages: list[Page], findings: list[str], has_figures: bool = Tru
     return _page(TITLE, "\n".join(parts))
 
 
+def copy_font(out_dir: Path) -> Path:
+    """Copy the project's bundled CJK font beside the pages (the CSS loads it from there)."""
+    from .plotting import FONT_PATH
+
+    target = out_dir / "fonts" / FONT_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(FONT_PATH, target)
+    return target
+
+
 def build_site(
     notebooks: list[tuple[Path, nbformat.NotebookNode]],
     out_dir: Path,
@@ -211,6 +226,7 @@ def build_site(
     for stale in out_dir.glob("[0-9][0-9]-*.html"):  # pages of notebooks that are gone
         if stale.name not in current:
             stale.unlink()
+    written.append(copy_font(out_dir))
     if figures_dir is not None:
         written += copy_figures(figures_dir, out_dir)
     index = out_dir / "index.html"

@@ -1,0 +1,53 @@
+"""Figures quoted in the prose documents are the ones the code computes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from online_economy import paths, tables
+from online_economy.glossary import load_glossary
+
+README = paths.ROOT / "README.md"
+TEACHING = paths.ROOT / "docs" / "teaching.md"
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    return tables.raw_parsed()
+
+
+def test_teaching_guide_figures(parsed) -> None:
+    text = TEACHING.read_text(encoding="utf-8")
+    assert f"{len(parsed.text):,} characters" in text
+    turns = parsed.turns_frame()
+    first_q, first_a = turns.iloc[0], turns.iloc[1]
+    assert first_q["party"] == "解放日报" and first_a["party"] == "刘平"
+    assert f"offsets {first_q['start']}–{first_a['end']}" in text
+    assert f"lists {len(load_glossary())} Chinese terms" in text
+    assert f"answer 1 (刘平), char {parsed.text.find('无中生有')}" in text
+
+
+def test_readme_findings_block_is_generated() -> None:
+    from online_economy.findings import markdown_block
+
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- findings:start.*?-->\n(.*?)<!-- findings:end -->", text, re.S)
+    assert block, "README has no findings block"
+    assert block.group(1) == markdown_block(), (
+        "README findings are stale: run `python -m online_economy.findings --readme`"
+    )
+
+
+def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "make report" in text and "make test" in text
+    ci = (paths.ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make test$", ci, re.M)
+
+
+def test_readme_figure_exists() -> None:
+    text = README.read_text(encoding="utf-8")
+    for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
+        assert (paths.ROOT / target).is_file(), target
