@@ -139,3 +139,17 @@ def test_category_colours_differ_in_greyscale() -> None:
     hatches = plotting.category_hatches()
     assert len({hatches[c] for c in ("new", "shift", "scale")}) == 3
     assert hatches[plotting.UNPLACED] == ""
+
+
+def test_show_figure_saves_closes_and_returns_the_written_png(tmp_path) -> None:
+    import matplotlib.pyplot as plt
+
+    from online_economy.plotting import show_figure
+
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.plot([1, 2], [3, 4])
+    image = show_figure(fig, "shown", folder=tmp_path)
+    assert image.data == (tmp_path / "shown.png").read_bytes()
+    assert (tmp_path / "shown.svg").is_file()
+    assert image.width == 4 * plt.rcParams["figure.dpi"]
+    assert not plt.fignum_exists(fig.number)

@@ -25,7 +25,8 @@ def test_every_quantity_row_points_to_its_words(parsed, quantities) -> None:
     for row in quantities.itertuples():
         assert parsed.text[row.start:row.end] == row.surface
         assert row.sentence_start <= row.start < row.end <= row.sentence_end
-        assert row.clause in parsed.text[row.sentence_start:row.sentence_end]
+        assert row.sentence_text == parsed.text[row.sentence_start:row.sentence_end]
+        assert row.clause in row.sentence_text
 
 
 def test_quantities_belong_to_the_turn_that_states_them(parsed, quantities) -> None:

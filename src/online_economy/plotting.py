@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from online_economy import paths
 from online_economy.errors import InputError
+
+if TYPE_CHECKING:
+    from IPython.display import Image
 
 # Keep matplotlib's font cache inside the repo if matplotlib is not imported yet.
 os.environ.setdefault("MPLCONFIGDIR", str(paths.CACHE / "matplotlib"))
@@ -108,6 +112,21 @@ def save_figure(fig: Figure, name: str, folder: Path | None = None) -> tuple[Pat
         fig.savefig(png, format="png", metadata=PNG_METADATA)
         fig.savefig(svg, format="svg", metadata=SVG_METADATA)
     return png, svg
+
+
+def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
+    """Save ``fig`` as PNG and SVG (:func:`save_figure`), close it, and return the PNG for display.
+
+    A notebook cell ending in ``show_figure(fig, "01-name")`` shows exactly the file that was
+    written, and the figure is drawn once per format instead of once more for the inline view.
+    """
+    from IPython.display import Image
+    from matplotlib import pyplot as plt
+
+    png, _ = save_figure(fig, name, folder)
+    width = round(fig.get_figwidth() * float(mpl.rcParams["figure.dpi"]))
+    plt.close(fig)
+    return Image(data=png.read_bytes(), format="png", width=width)
 
 
 def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:

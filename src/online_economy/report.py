@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import os
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -162,7 +162,7 @@ def _one_line(text: str) -> str:
 async def execute_all(
     notebooks: Sequence[Path],
     jobs: int,
-    done: Callable[[int, Path, float], None] | None = None,
+    done: Callable[[int, Path, float, nbformat.NotebookNode], None] | None = None,
 ) -> list[nbformat.NotebookNode]:
     """Run every notebook, at most ``jobs`` at once; ``done`` is called in notebook order.
 
@@ -191,7 +191,7 @@ async def execute_all(
             nb, seconds = task.result()
             results.append(nb)
             if done is not None:
-                done(i, notebooks[i], seconds)
+                done(i, notebooks[i], seconds, nb)
     finally:
         for task in tasks:
             task.cancel()
@@ -216,27 +216,12 @@ def write_in_place(path: Path, nb: nbformat.NotebookNode) -> bool:
     return True
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """``online_economy.<module>.<name>``, or None while that module does not exist yet."""
-    full = f"online_economy.{module}"
-    try:
-        return getattr(importlib.import_module(full), name)
-    except ModuleNotFoundError as exc:
-        if exc.name != full:
-            raise
-        return None
+def tables_and_findings(out_dir: Path) -> tuple[list[Path], list[str]]:
+    """Write the processed tables and compute the key findings (both from data/raw)."""
+    from online_economy.findings import key_findings
+    from online_economy.tables import write_processed
 
-
-def write_tables(out_dir: Path) -> list[Path] | None:
-    """The processed tables via ``online_economy.tables.write_processed`` (None if absent)."""
-    write = _optional("tables", "write_processed")
-    return None if write is None else list(write(out_dir))
-
-
-def findings() -> list[str] | None:
-    """``online_economy.findings.key_findings()`` (None if the module is absent)."""
-    key = _optional("findings", "key_findings")
-    return None if key is None else [str(line) for line in key()]
+    return list(write_processed(out_dir)), [str(line) for line in key_findings()]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -279,40 +264,45 @@ def _shown(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Do the work for parsed ``args``; return the exit status."""
-    from online_economy.site import build_site  # nbconvert is slow to import
+    """Do the work for parsed ``args``; return the exit status.
+
+    The tables, the findings and each notebook's HTML page are made in a worker thread
+    while the kernels run, so the main process's work overlaps the notebooks'.
+    """
+    from online_economy import site  # nbconvert is slow to import
 
     start = time.perf_counter()
     notebooks = find_notebooks(args.notebooks)
-    tables = write_tables(args.processed)
-    if tables is None:
-        print("note: online_economy.tables is not available yet; no processed tables written")
-    else:
-        print(f"tables: {len(tables)} written to {_shown(args.processed)}")
     n = len(notebooks)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        side = worker.submit(tables_and_findings, args.processed)
+        exp = site.exporter()
+        pages: list[Future[tuple[site.Page, str]]] = []
 
-    def done(i: int, path: Path, seconds: float) -> None:
-        print(f"[{i + 1}/{n}] {path.name}  ok  {seconds:.1f} s", flush=True)
+        def done(i: int, path: Path, seconds: float, nb: nbformat.NotebookNode) -> None:
+            print(f"[{i + 1}/{n}] {path.name}  ok  {seconds:.1f} s", flush=True)
+            pages.append(worker.submit(site.render_page, path, nb, exp))
 
-    if args.no_execute:
-        executed = [read_notebook(p) for p in notebooks]
-        for i, p in enumerate(notebooks):
-            print(f"[{i + 1}/{n}] {p.name}  stored outputs", flush=True)
-    else:
-        warm_matplotlib_cache(kernel_env())
-        try:
-            executed = asyncio.run(execute_all(notebooks, args.jobs, done))
-        except NotebookFailed as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        if args.in_place:
-            changed = [p.name for p, nb in zip(notebooks, executed, strict=True)
-                       if write_in_place(p, nb)]
-            print(f"in place: {len(changed)} of {n} notebooks changed")
-    lines = findings()
-    if lines is None:
-        print("note: online_economy.findings is not available yet; index has no findings")
-    build_site(list(zip(notebooks, executed, strict=True)), args.html, lines or [], args.figures)
+        if args.no_execute:
+            for i, path in enumerate(notebooks):
+                print(f"[{i + 1}/{n}] {path.name}  stored outputs", flush=True)
+                pages.append(worker.submit(site.render_page, path, read_notebook(path), exp))
+        else:
+            warm_matplotlib_cache(kernel_env())
+            try:
+                executed = asyncio.run(execute_all(notebooks, args.jobs, done))
+            except NotebookFailed as exc:
+                side.cancel()
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            if args.in_place:
+                changed = [p.name for p, nb in zip(notebooks, executed, strict=True)
+                           if write_in_place(p, nb)]
+                print(f"in place: {len(changed)} of {n} notebooks changed")
+        tables, lines = side.result()
+        rendered = [page.result() for page in pages]
+    print(f"tables: {len(tables)} written to {_shown(args.processed)}")
+    site.write_site(rendered, args.html, lines, args.figures)
     print(f"done in {time.perf_counter() - start:.1f} s: site {_shown(args.html / 'index.html')}"
           f", tables {_shown(args.processed)}, figures {_shown(args.figures)}")
     return 0

@@ -204,24 +204,27 @@ def copy_font(out_dir: Path) -> Path:
     return target
 
 
-def build_site(
-    notebooks: list[tuple[Path, nbformat.NotebookNode]],
+def render_page(
+    source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | None = None
+) -> tuple[Page, str]:
+    """The index entry and the HTML page of one notebook."""
+    title = notebook_title(nb, source.stem)
+    page = Page(source, f"{source.stem}.html", title, notebook_summary(nb))
+    return page, render_notebook(nb, source, title, exp)
+
+
+def write_site(
+    rendered: list[tuple[Page, str]],
     out_dir: Path,
     findings: list[str],
     figures_dir: Path | None = None,
 ) -> list[Path]:
-    """Write one page per notebook, the figures and ``index.html``; return the paths."""
+    """Write rendered pages, the font, the figures and ``index.html``; return the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    pages: list[Page] = []
-    exp = exporter()
-    for source, nb in notebooks:
-        title = notebook_title(nb, source.stem)
-        href = f"{source.stem}.html"
-        page = render_notebook(nb, source, title, exp)
-        (out_dir / href).write_text(page, encoding="utf-8")
-        written.append(out_dir / href)
-        pages.append(Page(source, href, title, notebook_summary(nb)))
+    for page, body in rendered:
+        (out_dir / page.href).write_text(body, encoding="utf-8")
+        written.append(out_dir / page.href)
     current = {p.name for p in written}
     for stale in out_dir.glob("[0-9][0-9]-*.html"):  # pages of notebooks that are gone
         if stale.name not in current:
@@ -230,5 +233,18 @@ def build_site(
     if figures_dir is not None:
         written += copy_figures(figures_dir, out_dir)
     index = out_dir / "index.html"
+    pages = [page for page, _ in rendered]
     index.write_text(render_index(pages, findings, figures_dir is not None), encoding="utf-8")
     return [*written, index]
+
+
+def build_site(
+    notebooks: list[tuple[Path, nbformat.NotebookNode]],
+    out_dir: Path,
+    findings: list[str],
+    figures_dir: Path | None = None,
+) -> list[Path]:
+    """Render every notebook and write the site (:func:`write_site`); return the paths."""
+    exp = exporter()
+    rendered = [render_page(source, nb, exp) for source, nb in notebooks]
+    return write_site(rendered, out_dir, findings, figures_dir)

@@ -25,7 +25,7 @@ CLAUSE_BREAK = re.compile(r"[,，;；。！？!?：:]")
 QUANTITY_COLUMNS = [
     "quantity", "surface", "value", "value_high", "unit", "unit_surface", "qualifier", "kind",
     "start", "end", "turn", "exchange", "role", "party", "paragraph", "sentence",
-    "sentence_start", "sentence_end", "clause", "domain", "domain_zh", "category",
+    "sentence_start", "sentence_end", "sentence_text", "clause", "domain", "domain_zh", "category",
     "domain_basis",
 ]
 
@@ -143,6 +143,7 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
             "role": s["role"], "party": s["party"], "paragraph": int(s["paragraph"]),
             "sentence": int(s["sentence"]), "sentence_start": int(s["start"]),
             "sentence_end": int(s["end"]),
+            "sentence_text": s["text"],
             "clause": parsed.text[lo:hi].strip(),
             "domain": domain,
             "domain_zh": domains.at[domain, "name_zh"] if domain else "",

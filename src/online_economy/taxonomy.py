@@ -58,8 +58,21 @@ def _fail(path: Path, row: int | None, message: str) -> InputError:
 
 
 def _read(stem: str, folder: Path | None = None) -> pd.DataFrame:
-    """Read ``<stem>.csv`` as text, check its header and required cells, cast the dtypes."""
+    """Read ``<stem>.csv`` as text, check its header and required cells, cast the dtypes.
+
+    Parsed frames are cached per file and modification time; callers get a copy.
+    """
     path = (folder or paths.REFERENCE) / f"{stem}.csv"
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise _fail(path, None, f"cannot read ({exc.__class__.__name__})") from exc
+    return _read_file(stem, path, stat.st_mtime_ns, stat.st_size).copy()
+
+
+@lru_cache(maxsize=64)
+def _read_file(stem: str, path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
+    """The work of :func:`_read` for one version of one file (cached)."""
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
