@@ -39,8 +39,9 @@ NB ?= notebooks
 lab: $(STAMP) ## Open the notebooks in JupyterLab, in the project environment (NB=students for the student copy)
 	@$(PY) -m jupyter lab $(NB)
 
-notebooks: $(STAMP) ## Maintainers: re-execute the committed notebooks in place (refresh stored outputs)
+notebooks: $(STAMP) ## Maintainers: re-execute the committed notebooks and solutions in place (refresh stored outputs)
 	@$(PY) -m online_economy.report --in-place
+	@$(PY) -m online_economy.report --in-place --notebooks notebooks/solutions --html .cache/solutions-html
 
 student: $(STAMP) ## Write a student copy of the notebooks, without solutions, to students/
 	@$(PY) -m online_economy.teaching students

@@ -293,7 +293,7 @@ def test_score_chart_draws_two_panels_with_every_domain() -> None:
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
-    from online_economy.plotting import use_project_style
+    from online_economy.plotting import SOURCE_WITH_PLAN, use_project_style
 
     with mpl.rc_context():
         use_project_style()
@@ -305,6 +305,8 @@ def test_score_chart_draws_two_panels_with_every_domain() -> None:
         unplaced_names = ("在线金融", "新型移动出行", "在线研发设计")
         assert labels[-3:] == [f"{n} · unplaced" for n in unplaced_names]
         assert len(left.patches) == len(right.patches) == 36
+        notes = [a.get_text() for a in fig.artists if hasattr(a, "get_text")]
+        assert notes == [SOURCE_WITH_PLAN]  # the twelve-domain list is from public reports
     finally:
         plt.close(fig)
 

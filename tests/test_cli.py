@@ -104,3 +104,11 @@ def test_usage_mistakes_are_one_line(argv: list[str]) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
+
+
+def test_summary_line_counts_in_words(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "one.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    assert main(["parse", str(source), "--out", str(tmp_path / "out")]) == 0
+    line = capsys.readouterr().out.strip()
+    assert "2 turns (1 question, 1 answer), 2 quantities" in line

@@ -51,3 +51,17 @@ def test_readme_figure_exists() -> None:
     text = README.read_text(encoding="utf-8")
     for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
         assert (paths.ROOT / target).is_file(), target
+
+
+def test_readme_intro_figures_back_two_of_the_three_categories(parsed) -> None:
+    """README: 刘平 backs the categories with companies and, for two of them, figures."""
+    from online_economy.quantities import extract_quantities
+    from online_economy.taxonomy import load_categories
+
+    text = README.read_text(encoding="utf-8")
+    assert "for two of the categories, figures" in text and "named nine of the twelve" in text
+    counts = {}
+    for row in load_categories().itertuples():
+        paragraph = parsed.text[row.paragraph_start:row.paragraph_end]
+        counts[row.id] = len(extract_quantities(paragraph))
+    assert counts["shift"] == 0 and counts["new"] > 0 and counts["scale"] > 0

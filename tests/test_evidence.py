@@ -155,13 +155,8 @@ def test_patterns_from_rejects_a_surface_with_two_domains() -> None:
         evidence.patterns_from(pd.concat([terms, extra], ignore_index=True))
 
 
-def test_find_domains_with_prefers_longer_surfaces_and_matches_taxonomy() -> None:
-    pairs = [("生鲜电商", "a"), ("生鲜电商零售", "b")]
-    found = evidence.find_domains_with("生鲜电商零售和生鲜电商", pairs)
-    assert found == [(0, 6, "b"), (7, 11, "a")]
-    assert evidence.find_domains_with(TEXT, evidence.patterns_from()) == (
-        taxonomy.find_domains(TEXT)
-    )
+def test_patterns_from_the_default_files_find_what_taxonomy_finds() -> None:
+    assert taxonomy.find_longest(TEXT, evidence.patterns_from()) == taxonomy.find_domains(TEXT)
 
 
 def test_taxonomy_figure_has_three_groups_and_an_unplaced_box() -> None:
@@ -171,6 +166,9 @@ def test_taxonomy_figure_has_three_groups_and_an_unplaced_box() -> None:
     assert sum(t.startswith("第") and "类" in t for t in texts) == 3
     for name in evidence.domain_table(TEXT)["name_zh"]:
         assert sum(t.startswith(name + "\n") for t in texts) == 1
+    title = fig.axes[0].get_title(loc="left")
+    assert "public reports" in title and "(transcript)" in title
+    plt.close(fig)
 
 
 def test_coverage_heatmap_annotates_every_cell() -> None:
@@ -180,7 +178,12 @@ def test_coverage_heatmap_annotates_every_cell() -> None:
     numbers = [t.get_text() for t in ax.texts]
     assert len(numbers) == matrix.size
     assert sorted(int(n) for n in numbers) == sorted(matrix.to_numpy().ravel().tolist())
-    assert ax.get_xlabel() and ax.get_ylabel()
+    assert ax.get_xlabel() == evidence.COVERAGE_XLABEL and ax.get_ylabel()
+    assert ". " not in ax.get_xlabel()  # no stray full stop
+    colour_bar = fig.axes[1]
+    ticks = colour_bar.get_yticks()
+    assert len(ticks) > 1 and all(float(t).is_integer() for t in ticks)
+    plt.close(fig)
 
 
 def test_other_text_works_too() -> None:

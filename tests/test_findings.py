@@ -105,7 +105,7 @@ def test_categories_line(lines: list[str]) -> None:
 
 
 def test_coverage_line(lines: list[str]) -> None:
-    # A domain is named when its plan name, or a term or entity that reference data links
+    # A domain is mentioned when its plan name, or a term or entity that reference data links
     # to it, occurs anywhere in the text (plain substring test, no overlap resolution).
     surfaces: dict[str, set[str]] = {d: {d} for d in PLAN_DOMAINS}
     ids = {}
@@ -139,8 +139,14 @@ def test_coverage_line(lines: list[str]) -> None:
     shown = [top[p][1] for p in OFFICIALS[1:] if top[p][0]]
     assert ints(line) == [len(named), len(PLAN_DOMAINS), *shown]
     for party in ("郑锦", "葛平", "刘敏"):
-        assert f"{party} " in line and top[party][0] in line
+        assert f"{party} {top[party][0]} ({top[party][1]})" in line
     assert "陶爱莲 none" in line
+    # the counts are mentions (name, editorial term or linked entity), not names said:
+    # 郑锦 never says 在线医疗 itself, and “无接触”配送 is written far fewer times than counted
+    assert "mentioned (by name, an editorial term or a linked entity" in line
+    assert "names" not in line.split("overview")[1]
+    a, b = SPANS["郑锦"]
+    assert TEXT.count("在线医疗", a, b) == 0 < top["郑锦"][1]
 
 
 def expected_quantities() -> list[dict[str, str]]:
@@ -155,7 +161,9 @@ def test_quantities_line(lines: list[str]) -> None:
     in_answers = [r for r in rows if owner(int(r["start"])) in OFFICIALS]
     in_questions = [r for r in rows if owner(int(r["start"])) in OUTLETS]
     assert len(in_answers) + len(in_questions) == len(rows)
-    growth = re.compile(r"(?:增长|提升)了?(?:近|约)?(\d+(?:\.\d+)?)%(?:和(\d+(?:\.\d+)?)%)?")
+    # the change words of online_economy.numbers.GROWTH_WORDS (增长, 提升, 增加, 倍增)
+    growth = re.compile(
+        r"(?:增长|提升|增加|倍增)了?(?:近|约)?(\d+(?:\.\d+)?)%(?:和(\d+(?:\.\d+)?)%)?")
     rates: list[tuple[float, int]] = []
     for party in OFFICIALS:
         a, b = SPANS[party]
@@ -179,7 +187,7 @@ def test_figures_line(lines: list[str]) -> None:
     numbers = ints(line)
     assert line.startswith(f"{most}'s answer") and numbers[0] == per_party[most]
     # Domain attribution is the project's rule; check it against a reading of the text:
-    # market regulation (陶爱莲) is no domain of the plan, so none of her figures is linked.
+    # market regulation (陶爱莲) is no domain of the plan, so none of 陶爱莲's figures is linked.
     assert f"all {per_party['陶爱莲']:g} of 陶爱莲's" in line
     table = findings.findings_table().set_index("finding")["value"]
     assert numbers[1:4] == [table["domains with at least one quantity"], len(PLAN_DOMAINS),
@@ -215,6 +223,10 @@ def test_growth_rates_rule() -> None:
         "clause": ["用户数同比增长30%", "实现100%焊接自动化", "增长5%", "增长12个"],
     })
     assert findings.growth_rates(frame)["surface"].tolist() == ["30%"]
+    # one rule for the project: findings uses numbers.is_growth (增加 and 倍增 count too)
+    frame["clause"] = ["用户数增加30%", "实现100%焊接自动化", "增长5%", "增长12个"]
+    assert findings.growth_rates(frame)["surface"].tolist() == ["30%"]
+    assert not hasattr(findings, "GROWTH_WORDS")
 
 
 def test_lead_in_takes_the_clause_before() -> None:
@@ -244,6 +256,9 @@ def test_summary_figure_draws_the_counts() -> None:
     assert groups == sorted(groups, key=findings.GROUPS.index)
     assert [label.split()[0] for label in labels[-3:]] == ["在线金融", "新型移动出行",
                                                           "在线研发设计"]
+    assert "editorial terms" in left.get_xlabel()
+    notes = [a.get_text() for a in fig.artists if hasattr(a, "get_text")]
+    assert notes == [plotting.SOURCE_WITH_PLAN]
 
 
 def test_summary_figure_saves_deterministically(tmp_path: Path) -> None:

@@ -180,3 +180,14 @@ def test_table_with_the_real_parser() -> None:
     # first said in the web-page headline glued to the fifth question, which is no one's turn
     assert table.loc["新兴消费", "first appears"] == "char 4023 (outside the turns)"
     assert table.loc["金融科技", "first appears"] == "question 3 (中央广播电视总台CGTN), char 2141"
+
+
+def test_domain_glosses_match_the_domain_table() -> None:
+    """A domain name is glossed the same way in glossary.csv and domains.csv."""
+    from online_economy.taxonomy import load_domains
+
+    names = dict(zip(load_domains()["name_zh"], load_domains()["name_en"], strict=True))
+    glossary = load_glossary()
+    for term, gloss in zip(glossary["term"], glossary["gloss_en"], strict=True):
+        if term in names:
+            assert gloss == names[term], term

@@ -59,6 +59,9 @@ def test_tidy_keeps_every_quantity_and_its_offsets(tidy: pd.DataFrame, text: str
         ("70%", "国泰君安/君弘APP", "日活跃度提升", ""),
         ("100元以上", "", "订单客单价", ""),
         ("44项", "", "市级医院", "常用检验检查项目"),
+        ("610家", "中国银联/云闪付APP", "疫情期间支持", "商业银行借记卡余额查询"),
+        # the previous list item's counted words (…借记卡余额查询、) are not its metric
+        ("近150家", "中国银联/云闪付APP", "疫情期间支持", "商业银行信用卡账单查询"),
     ],
 )
 def test_entity_metric_counted_on_real_rows(
@@ -119,6 +122,8 @@ def test_level_label() -> None:
     assert level_label("拼多多", "日均在途物流包裹数", "") == "日均在途物流包裹数"
     assert level_label("甲", "", "") == "甲"
     assert level_label("", "一二三四五六七八九十", "", width=5) == "一二三四…"
+    assert level_label("", "", "", fallback="这3类12个领域") == "这3类12个领域"
+    assert level_label("", "", "甲", fallback="乙") == "甲"
 
 
 def test_growth_rates_are_percentages_that_say_growth(tidy: pd.DataFrame) -> None:
@@ -162,5 +167,13 @@ def test_plots(tidy: pd.DataFrame) -> None:
     assert len(fig.axes[0].patches) == len(growth)
     plt.close(fig)
     fig = numbers.plot_levels(numbers.levels(tidy))
-    assert fig.axes[0].get_xscale() == "log"
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert not any(lab.startswith("(") for lab in labels)  # every row has a label
+    assert "这3类12个领域代表未来发展方向 (3类)" in labels  # 3类: no metric, the clause instead
+    groups = {t.get_text() for t in ax.texts}
+    assert numbers.NO_MEASURE_WORD in groups and "万" not in "".join(groups)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend and not any(":" in t for t in legend)  # short glosses only
     plt.close(fig)

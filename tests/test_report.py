@@ -143,7 +143,7 @@ def test_pages_and_index(built):
 
 def test_no_cdn_references(built):
     pages = sorted((built["tmp"] / "html").rglob("*.html"))
-    assert len(pages) == 4
+    assert len(pages) == 5  # two notebooks, index, glossary, figures index
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not CDN.search(text), (page.name, CDN.search(text))
@@ -229,3 +229,14 @@ def test_build_site_removes_pages_of_deleted_notebooks(tmp_path):
     assert [p.name for p in written] == ["01-kept.html", "OENotoSansSC-Regular.otf", "index.html"]
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<li>一条发现</li>" in index and "figures/index.html" not in index
+
+
+def test_site_has_a_glossary_page_linked_from_the_index(tmp_path: Path) -> None:
+    from online_economy.glossary import glossary_table
+
+    table = glossary_table(["无中生有", "同比"])
+    written = site.write_site([], tmp_path, ["一条发现"], None, table)
+    page = (tmp_path / "glossary.html").read_text(encoding="utf-8")
+    assert tmp_path / "glossary.html" in written
+    assert "无中生有" in page and "wú zhōng shēng yǒu" in page and "同比" in page
+    assert 'href="glossary.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")

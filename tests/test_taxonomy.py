@@ -232,3 +232,15 @@ def test_validation_rejects_bom_and_editorial_without_rationale(scratch: Path) -
     terms.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="without a rationale"):
         taxonomy.load_domain_terms(scratch)
+
+
+def test_find_longest_prefers_longer_then_alphabetical_and_rejects_empty() -> None:
+    from online_economy.errors import InputError
+    from online_economy.taxonomy import find_longest
+
+    text = "生鲜电商零售和生鲜电商"
+    found = find_longest(text, [("生鲜电商", "a"), ("生鲜电商零售", "b"), ("电商", "c")])
+    assert found == [(0, 6, "b"), (7, 11, "a")]
+    assert find_longest("ab", [("a", "y"), ("a", "x")]) == [(0, 1, "x")]
+    with pytest.raises(InputError):
+        find_longest("ab", [("", "x")])

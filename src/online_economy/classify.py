@@ -36,7 +36,7 @@ from online_economy import paths
 from online_economy.errors import InputError
 from online_economy.parse import ParsedTranscript
 from online_economy.segment import get_segmenter
-from online_economy.taxonomy import find_domains, load_categories, load_domains
+from online_economy.taxonomy import find_domains, find_longest, load_categories, load_domains
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -243,19 +243,7 @@ def category_profile(
 
 def find_cues(text: str, cues: Iterable[str]) -> list[tuple[int, int, str]]:
     """Non-overlapping occurrences of ``cues`` in ``text``, longest cue first; sorted."""
-    taken = [False] * len(text)
-    found = []
-    for cue in sorted(set(cues), key=lambda c: (-len(c), c)):
-        if not cue:
-            raise InputError("empty cue")
-        start = text.find(cue)
-        while start >= 0:
-            end = start + len(cue)
-            if not any(taken[start:end]):
-                taken[start:end] = [True] * len(cue)
-                found.append((start, end, cue))
-            start = text.find(cue, start + 1)
-    return sorted(found)
+    return find_longest(text, ((cue, cue) for cue in cues))
 
 
 def usable_cues(
@@ -481,12 +469,19 @@ def score_chart(scores: pd.DataFrame) -> Figure:
 
     ``scores`` is :func:`score_domains`. Placed domains come first, grouped by the
     transcript's category; the unplaced ones sit below a dashed line. Bars use the project's
-    category colours and hatches; the bar of the transcript's own category is outlined.
+    category colours and hatches; the bar of the transcript's own category is outlined. The
+    source note (:data:`online_economy.plotting.SOURCE_WITH_PLAN`) says that the list of
+    twelve domains comes from public reports on the action plan, not from the transcript.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    from online_economy.plotting import category_colours, category_hatches
+    from online_economy.plotting import (
+        SOURCE_WITH_PLAN,
+        category_colours,
+        category_hatches,
+        source_note,
+    )
 
     colours, hatches = category_colours(), category_hatches()
     cats = load_categories().set_index("id")
@@ -535,6 +530,7 @@ def score_chart(scores: pd.DataFrame) -> Figure:
     fig.suptitle("Category scores per domain, each domain held out of the profiles and cues",
                  x=0.02, ha="left")
     fig.tight_layout()
+    source_note(fig, SOURCE_WITH_PLAN)  # the list of twelve domains is from public reports
     return fig
 
 

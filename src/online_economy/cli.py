@@ -66,10 +66,16 @@ def parse_command(path: Path, encoding: str | None, out: Path) -> str:
             tmp.unlink(missing_ok=True)
     roles = turns["role"].value_counts()
     return (
-        f"{path}: {transcript.encoding}, {len(transcript.text)} characters, {len(turns)} turns "
-        f"({roles.get('question', 0)} questions, {roles.get('answer', 0)} answers), "
-        f"{len(quantities)} quantities -> {out}/turns.csv, {out}/quantities.csv"
+        f"{path}: {transcript.encoding}, {_n(len(transcript.text), 'character')}, "
+        f"{_n(len(turns), 'turn')} ({_n(roles.get('question', 0), 'question')}, "
+        f"{_n(roles.get('answer', 0), 'answer')}), {_n(len(quantities), 'quantity', 'quantities')}"
+        f" -> {out}/turns.csv, {out}/quantities.csv"
     )
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """``1 question``, ``2 questions``."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ the project's span convention (``<x>_start`` / ``<x>_end`` with the quote in col
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -16,12 +16,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from online_economy import plotting
 from online_economy.errors import InputError
 from online_economy.parse import ParsedTranscript
 from online_economy.tables import domain_mentions, quantities_table, question_domains
 from online_economy.taxonomy import (
+    find_longest,
     load_categories,
     load_domain_terms,
     load_domains,
@@ -31,6 +33,13 @@ from online_economy.taxonomy import (
 #: The ``包括…等`` list of a category paragraph: items, then 等 and a comma.
 LIST_PATTERN = re.compile(r"包括(?P<list>[^,，。]+?)(?P<deng>等)[,，]")
 UNPLACED_LABEL = "not placed by the transcript"
+#: The list of twelve (and so the three unplaced names) comes from public reports on the plan;
+#: the three categories and the nine placements come from the transcript.
+TAXONOMY_TITLE = (
+    "The plan's twelve domains (public reports) in 刘平's three categories (transcript); "
+    "three not placed"
+)
+COVERAGE_XLABEL = "answer (exchange number and official)"
 
 SUMMARY_COLUMNS = [
     "order", "domain", "name_zh", "name_en", "category", "mentions", "sentences",
@@ -251,23 +260,6 @@ def patterns_from(
     return tuple(sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0])))
 
 
-def find_domains_with(
-    text: str, patterns: Sequence[tuple[str, str]]
-) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, domain) mentions, longest surface first (sorted)."""
-    taken = [False] * len(text)
-    found = []
-    for surface, domain in sorted(patterns, key=lambda p: (-len(p[0]), p[0])):
-        start = text.find(surface)
-        while start >= 0:
-            end = start + len(surface)
-            if not any(taken[start:end]):
-                taken[start:end] = [True] * len(surface)
-                found.append((start, end, domain))
-            start = text.find(surface, start + 1)
-    return sorted(found)
-
-
 def coverage_with(
     parsed: ParsedTranscript,
     terms: pd.DataFrame | None = None,
@@ -279,7 +271,7 @@ def coverage_with(
     answers = parsed.turns_frame().query("role == 'answer'")
     columns = [f"{r.exchange}. {r.party}" for r in answers.itertuples()]
     matrix = pd.DataFrame(0, index=pd.Index(domains["name_zh"], name="domain"), columns=columns)
-    for start, _end, domain in find_domains_with(parsed.text, patterns_from(terms, entities)):
+    for start, _end, domain in find_longest(parsed.text, patterns_from(terms, entities)):
         for r, col in zip(answers.itertuples(), columns, strict=True):
             if r.start <= start < r.end:
                 matrix.at[names[domain], col] += 1
@@ -298,7 +290,9 @@ def _box(ax: Axes, x: float, y: float, w: float, h: float, **kw: object) -> None
 def taxonomy_figure(text: str) -> Figure:
     """Three category columns with their domains; the unplaced domains in a grey box apart.
 
-    Drawn with pyplot (so ``plt.show()`` displays it); close it when done.
+    Drawn with pyplot (so ``plt.show()`` displays it); close it when done. The list of twelve
+    is a plan fact from public reports: give the figure ``plotting.SOURCE_WITH_PLAN`` as its
+    source note.
     """
     domains = domain_table(text)
     cats = category_table(text)
@@ -336,13 +330,16 @@ def taxonomy_figure(text: str) -> Figure:
     ax.set_xlim(-0.2, 4 * (width + gap) + 0.45)
     ax.set_ylim(-deepest * (height + 0.15) - 0.35, 1.3)
     ax.set_axis_off()
-    ax.set_title("The twelve domains in 刘平's three categories (transcript); "
-                 "three domains not placed", loc="left")
+    ax.set_title(TAXONOMY_TITLE, loc="left")
     return fig
 
 
 def coverage_heatmap(matrix: pd.DataFrame, name_en: dict[str, str] | None = None) -> Figure:
-    """``tables.coverage_matrix`` as an annotated heat map (greyscale-safe 'Blues')."""
+    """``tables.coverage_matrix`` as an annotated heat map (greyscale-safe 'Blues').
+
+    The colour bar has whole-number ticks (counts); with all twelve domains on the y axis, give
+    the figure ``plotting.SOURCE_WITH_PLAN`` as its source note.
+    """
     fig, ax = plt.subplots(figsize=(7.5, 6.0))
     values = matrix.to_numpy()
     top = max(int(values.max()), 1)
@@ -353,11 +350,13 @@ def coverage_heatmap(matrix: pd.DataFrame, name_en: dict[str, str] | None = None
     labels = [f"{n} {name_en[n]}" if name_en else str(n) for n in matrix.index]
     ax.set_yticks(range(len(matrix.index)), labels)
     ax.set_xticks(range(len(matrix.columns)), matrix.columns)
-    ax.set_xlabel("answer (exchange. official)")
+    ax.set_xlabel(COVERAGE_XLABEL)
     ax.set_ylabel("domain (plan order)")
     ax.set_title("Domain mentions per answer (names, terms, linked entities)", loc="left")
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     ax.tick_params(length=0)
-    fig.colorbar(image, ax=ax, label="mentions (count)", shrink=0.8)
+    bar = fig.colorbar(image, ax=ax, label="mentions (count)", shrink=0.8)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
     return fig

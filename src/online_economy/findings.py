@@ -17,11 +17,9 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from online_economy import classify, paths, plotting, tables, taxonomy
+from online_economy import classify, numbers, paths, plotting, tables, taxonomy
 from online_economy.parse import ParsedTranscript
 
-#: A percentage is a growth rate when its clause says 增长 (grow) or 提升 (rise) before it.
-GROWTH_WORDS = ("增长", "提升")
 #: Group order of the summary figure: the transcript's three categories, then the unplaced.
 GROUPS = ("new", "shift", "scale", plotting.UNPLACED)
 SUMMARY_FIGURE = "06-summary"
@@ -67,13 +65,13 @@ def answer_lengths(parsed: ParsedTranscript) -> pd.DataFrame:
 
 
 def growth_rates(quantities: pd.DataFrame) -> pd.DataFrame:
-    """Percentages in the answers whose clause has 增长/提升 before the number."""
+    """Percentages in the answers whose clause states a change.
+
+    The rule is :func:`online_economy.numbers.is_growth` (增长, 提升, 增加 or 倍增 in the
+    clause), the same one notebook 04 uses, so both count the same growth rates.
+    """
     pct = quantities[(quantities["kind"] == "percent") & (quantities["role"] == "answer")]
-    keep = []
-    for q in pct.itertuples():
-        before = q.clause[: q.clause.find(q.surface)] if q.surface in q.clause else q.clause
-        keep.append(any(w in before for w in GROWTH_WORDS))
-    return pct[keep]
+    return pct[[numbers.is_growth(str(c)) for c in pct["clause"]]]
 
 
 def lead_in(text: str, sentence_start: int, start: int, end: int) -> tuple[int, int]:
@@ -165,7 +163,7 @@ def _categories(f: Findings) -> str:
     placed = domains[domains["category"].notna()]
     unplaced = domains[domains["category"].isna()]
     lo, hi = int(cats["paragraph_start"].min()), int(cats["paragraph_end"].max())
-    n_cat = f.add("categories named by 刘平", len(cats), "categories.csv (his three paragraphs)",
+    n_cat = f.add("categories named by 刘平", len(cats), "categories.csv (刘平's three paragraphs)",
                   lo, hi)
     n_placed = f.add("domains placed in a category", len(placed),
                      "domains.csv (包括…等 lists in those paragraphs)", lo, hi)
@@ -193,15 +191,15 @@ def _coverage(f: Findings, parsed: ParsedTranscript, counts: pd.DataFrame) -> st
             silent.append(party)
             f.add(f"domain mentions in {party}'s answer", 0, "coverage_matrix()")
             continue
-        f.add(f"mentions of {top.idxmax()} in {party}'s answer (its most named)",
+        f.add(f"mentions of {top.idxmax()} in {party}'s answer (its most mentioned)",
               int(top.max()), "coverage_matrix()")
-        focus.append(f"{party} mostly names {top.idxmax()} ({int(top.max())})"
-                     if not focus else f"{party} {top.idxmax()} ({int(top.max())})")
+        focus.append(f"{party} {top.idxmax()} ({int(top.max())})")
     names = " and ".join(never["name_zh"])
     silence = f", {' and '.join(silent)} none" if silent else ""
     return (
-        f"{n_mentioned} of the {len(counts)} domains are named at least once ({names} never); "
-        f"beyond 刘平's overview, {', '.join(focus)}{silence}."
+        f"{n_mentioned} of the {len(counts)} domains are mentioned (by name, an editorial term "
+        f"or a linked entity; {names} never); beyond 刘平's overview, most mentioned per "
+        f"answer: {', '.join(focus)}{silence}."
     )
 
 
@@ -211,7 +209,8 @@ def _quantities(f: Findings, parsed: ParsedTranscript, quantities: pd.DataFrame)
     f.add("quantities in the questions", int((quantities["role"] == "question").sum()),
           "quantities_table()")
     rates = growth_rates(quantities)
-    n_rates = f.add("growth rates (% after 增长/提升)", len(rates), "quantities_table()")
+    n_rates = f.add("growth rates (% in a clause stating a change)", len(rates),
+                    "quantities_table(), numbers.is_growth")
     top = rates.loc[rates["value"].idxmax()]
     start, end = lead_in(parsed.text, int(top["sentence_start"]), int(top["start"]),
                          int(top["end"]))
@@ -309,8 +308,8 @@ def summary_figure() -> Figure:
     categories = taxonomy.load_categories()
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 5.6), sharey=True)
     for ax, column, label in (
-        (axes[0], "mentions", "domain mentions (count, whole transcript)"),
-        (axes[1], "quantities", "quantities attributed (count, rule-based)"),
+        (axes[0], "mentions", "mentions incl. editorial terms\n(count, whole transcript)"),
+        (axes[1], "quantities", "quantities attributed\n(count, rule-based)"),
     ):
         ax.barh(y, counts[column], height=0.8,
                 color=[colours[g] for g in counts["group"]],
@@ -330,7 +329,7 @@ def summary_figure() -> Figure:
     fig.suptitle("The twelve domains of the action plan in the press conference, by 刘平's "
                  "categories", x=0.02, ha="left", fontsize=12)
     fig.tight_layout()
-    plotting.source_note(fig)
+    plotting.source_note(fig, plotting.SOURCE_WITH_PLAN)
     return fig
 
 

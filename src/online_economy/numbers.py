@@ -11,7 +11,10 @@ Builds on :func:`online_economy.tables.quantities_table` and adds, for every qua
   ``了`` ...). If nothing is left (``30%和110%``), the previous quantity's metric is
   reused; if only change words are left (``同比增长60%``), the metric of the previous
   quantity of the sentence is put in front (``日均在途物流包裹数同比增长``); if nothing is
-  left and nothing follows either (``共9461户``), the trimmed clause before is used;
+  left and nothing follows either (``共9461户``), the trimmed clause before is used. When
+  the previous quantity of the clause has counted words and a ``、`` follows them
+  (``610家商业银行借记卡余额查询、近150家…``), those words belong to the previous item of the
+  list, not to this number's metric, so they are skipped;
 - ``counted``: for a number not in a change clause and followed directly by Chinese words
   (``近1000家政企单位``), those words up to ``、``, a clause break or a digit, cut before the
   first word of :data:`AFTER_STOP` (verbs and position words seen after counts here);
@@ -65,6 +68,8 @@ SCOPE_BREAK = ";；"
 RESPECTIVELY = "分别"
 NO_QUALIFIER = "none"
 NO_DOMAIN = "none"
+#: Group label in :func:`plot_levels` for numbers written without a measure word (5000万以上).
+NO_MEASURE_WORD = "(no measure word)"
 
 TIDY_COLUMNS = [
     "quantity", "surface", "value", "unit", "qualifier", "qualifier_word", "kind",
@@ -189,6 +194,9 @@ def tidy_quantities(table: pd.DataFrame | None = None, text: str | None = None) 
         same_sentence = prev.get("sentence_start") == sentence_start
         same_clause = same_sentence and int(prev["end"]) > lo  # type: ignore[call-overload]
         left = int(prev["end"]) if same_clause else lo  # type: ignore[call-overload]
+        sibling = str(prev.get("counted", "")) + "、"
+        if same_clause and len(sibling) > 1 and text.startswith(sibling, left):
+            left += len(sibling)  # the previous list item's counted words, then 、
         metric = trim_metric(text[left:r.start], entity)
         if not metric and same_clause:
             metric = str(prev["metric"])
@@ -212,7 +220,8 @@ def tidy_quantities(table: pd.DataFrame | None = None, text: str | None = None) 
             "answer": f"{r.exchange}. {r.party}" + (" (question)" if r.role == "question" else ""),
         })
         rows[-1]["_clause"] = (sentence_start, lo)
-        prev = {"sentence_start": sentence_start, "end": r.end, "metric": metric}
+        prev = {"sentence_start": sentence_start, "end": r.end, "metric": metric,
+                "counted": counted}
     frame = pd.DataFrame(rows)
     for (_, lo), group in frame.groupby("_clause"):
         names = str(group["entity"].iat[0]).split("/")
@@ -226,9 +235,14 @@ def tidy_quantities(table: pd.DataFrame | None = None, text: str | None = None) 
     return frame[TIDY_COLUMNS]
 
 
-def level_label(entity: str, metric: str, counted: str, width: int = 16) -> str:
-    """A short chart label: the counted words, else the metric, else the entity."""
-    label = counted or metric or entity
+def level_label(
+    entity: str, metric: str, counted: str, width: int = 16, fallback: str = ""
+) -> str:
+    """A short chart label: the counted words, else the metric, else the entity, else ``fallback``.
+
+    ``plot_levels`` passes the number's clause as ``fallback`` (``这3类12个领域…`` for 3类).
+    """
+    label = counted or metric or entity or fallback
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
@@ -310,8 +324,8 @@ def _legend(
     """A legend with the categories present, in the transcript's order, then ``unplaced``."""
     colours, hatches = plotting.category_colours(), plotting.category_hatches()
     cats = load_categories()
-    names = {
-        str(i): f"{z} ({g})"
+    names = {  # the short gloss (before the colon) keeps the legend clear of the data
+        str(i): f"{z} ({str(g).split(':')[0]})"
         for i, z, g in zip(cats["id"], cats["name_zh"], cats["gloss_en"], strict=True)
     }
     names[plotting.UNPLACED] = "unplaced or no domain"
@@ -351,8 +365,9 @@ def plot_levels(level: pd.DataFrame) -> Figure:
     fig, ax = plt.subplots(figsize=(8.0, 0.24 * len(data) + 1.2))
     ax.scatter(data["value"], range(len(data)), c=[colours[k] for k in keys],
                edgecolors="#333333", linewidths=0.5, s=30, zorder=3)
-    parts = zip(data["entity"], data["metric"], data["counted"], data["surface"], strict=True)
-    labels = [f"{level_label(e, m, c)} ({s})".strip() for e, m, c, s in parts]
+    parts = zip(data["entity"], data["metric"], data["counted"], data["clause"], data["surface"],
+                strict=True)
+    labels = [f"{level_label(e, m, c, fallback=k)} ({s})" for e, m, c, k, s in parts]
     ax.set_yticks(range(len(data)), labels, fontsize=7)
     ax.set_xscale("log")
     ax.invert_yaxis()
@@ -365,7 +380,7 @@ def plot_levels(level: pd.DataFrame) -> Figure:
     blend = ax.get_yaxis_transform()
     for unit, rows in data.groupby("unit", sort=False).groups.items():
         middle = (min(rows) + max(rows)) / 2
-        ax.text(1.01, middle, unit or "(万, no unit)", transform=blend, va="center", fontsize=8,
+        ax.text(1.01, middle, unit or NO_MEASURE_WORD, transform=blend, va="center", fontsize=8,
                 color="#555555")
     _legend(ax, keys, loc="upper right", anchor=(1.0, 0.955))
     return fig

@@ -28,6 +28,11 @@ FONT_FAMILY = "OE Noto Sans SC"
 UNPLACED = "unplaced"
 UNPLACED_COLOUR = "#D9D9D9"
 SOURCE_TEXT = "Source: Shanghai municipal government press conference, 13 April 2020 (transcript)."
+#: For charts that show all twelve domains: the list itself comes from public reports.
+SOURCE_WITH_PLAN = (
+    "Source: Shanghai municipal government press conference, 13 April 2020 (transcript); "
+    "list of the twelve domains: public reports on the action plan."
+)
 SVG_HASHSALT = "online-economy"
 PNG_METADATA: dict[str, str | None] = {"Software": None}
 SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None}

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import nbformat
+import pandas as pd
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -216,12 +217,15 @@ def write_in_place(path: Path, nb: nbformat.NotebookNode) -> bool:
     return True
 
 
-def tables_and_findings(out_dir: Path) -> tuple[list[Path], list[str]]:
-    """Write the processed tables and compute the key findings (both from data/raw)."""
+def tables_and_findings(out_dir: Path) -> tuple[list[Path], list[str], pd.DataFrame]:
+    """Write the processed tables; compute the key findings and the glossary table."""
     from online_economy.findings import key_findings
-    from online_economy.tables import write_processed
+    from online_economy.glossary import glossary_table
+    from online_economy.tables import raw_parsed, write_processed
 
-    return list(write_processed(out_dir)), [str(line) for line in key_findings()]
+    written = list(write_processed(out_dir))
+    glossary = glossary_table(turns=raw_parsed().turns_frame())
+    return written, [str(line) for line in key_findings()], glossary
 
 
 class _Parser(argparse.ArgumentParser):
@@ -299,10 +303,10 @@ def run(args: argparse.Namespace) -> int:
                 changed = [p.name for p, nb in zip(notebooks, executed, strict=True)
                            if write_in_place(p, nb)]
                 print(f"in place: {len(changed)} of {n} notebooks changed")
-        tables, lines = side.result()
+        tables, lines, glossary = side.result()
         rendered = [page.result() for page in pages]
     print(f"tables: {len(tables)} written to {_shown(args.processed)}")
-    site.write_site(rendered, args.html, lines, args.figures)
+    site.write_site(rendered, args.html, lines, args.figures, glossary)
     print(f"done in {time.perf_counter() - start:.1f} s: site {_shown(args.html / 'index.html')}"
           f", tables {_shown(args.processed)}, figures {_shown(args.figures)}")
     return 0

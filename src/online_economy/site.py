@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
@@ -156,24 +157,38 @@ def copy_figures(figures_dir: Path, out_dir: Path) -> list[Path]:
             f"<figcaption>{html.escape(stem)} ({links})</figcaption></figure>"
         )
     body = "\n".join(items) or "<p>No figures have been written yet.</p>"
-    page = _page("Figures", f"<h1>Figures</h1>\n{body}", back="../index.html")
+    page = _page("Figures", f"<h1>Figures</h1>\n{body}", back="../index.html", root="../")
     index = target / "index.html"
     index.write_text(page, encoding="utf-8")
     return [*copied, index]
 
 
-def _page(title: str, body: str, back: str | None = None) -> str:
-    """A small standalone HTML page in the site's style."""
+def _page(title: str, body: str, back: str | None = None, root: str = "") -> str:
+    """A small standalone HTML page in the site's style (``root``: the path up to the site)."""
     nav = f'<nav class="site-nav"><a href="{back}">← Index</a></nav>\n' if back else ""
+    css = SITE_CSS.replace('url("fonts/', f'url("{root}fonts/')
     return (
         '<!DOCTYPE html>\n<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{SITE_CSS}</style>\n</head>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>\n"
         f'<body>\n{nav}<main class="site">\n{body}\n</main>\n</body>\n</html>\n'
     )
 
 
-def render_index(pages: list[Page], findings: list[str], has_figures: bool = True) -> str:
+def render_glossary(table: pd.DataFrame) -> str:
+    """The glossary page: every Chinese term the analysis uses, with where it first appears."""
+    intro = (
+        "<p>The Chinese terms the analysis uses, with pinyin, an English gloss and where each "
+        "first appears in the transcript (character offsets into the raw text). From "
+        "<code>data/reference/glossary.csv</code>.</p>"
+    )
+    rows = table.to_html(index=False, border=0, classes="glossary", escape=True)
+    return _page("Glossary", f"<h1>Glossary</h1>\n{intro}\n{rows}", back="index.html")
+
+
+def render_index(
+    pages: list[Page], findings: list[str], has_figures: bool = True, has_glossary: bool = False
+) -> str:
     """The site's front page: title, main findings, one line per notebook."""
     parts = [f"<h1>{html.escape(TITLE)}</h1>"]
     if findings:
@@ -187,6 +202,10 @@ def render_index(pages: list[Page], findings: list[str], has_figures: bool = Tru
             f'<span class="summary">{html.escape(page.summary)}</span></li>'
         )
     parts.append("</ol>")
+    if has_glossary:
+        parts.append(
+            '<p>Chinese terms, pinyin and glosses: <a href="glossary.html">Glossary</a></p>'
+        )
     if has_figures:
         parts.append(
             '<p>All figures, as PNG and SVG files: <a href="figures/index.html">Figures</a></p>'
@@ -218,8 +237,9 @@ def write_site(
     out_dir: Path,
     findings: list[str],
     figures_dir: Path | None = None,
+    glossary: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """Write rendered pages, the font, the figures and ``index.html``; return the paths."""
+    """Write rendered pages, the font, the figures, the glossary and ``index.html``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for page, body in rendered:
@@ -232,9 +252,13 @@ def write_site(
     written.append(copy_font(out_dir))
     if figures_dir is not None:
         written += copy_figures(figures_dir, out_dir)
+    if glossary is not None:
+        (out_dir / "glossary.html").write_text(render_glossary(glossary), encoding="utf-8")
+        written.append(out_dir / "glossary.html")
     index = out_dir / "index.html"
     pages = [page for page, _ in rendered]
-    index.write_text(render_index(pages, findings, figures_dir is not None), encoding="utf-8")
+    front = render_index(pages, findings, figures_dir is not None, glossary is not None)
+    index.write_text(front, encoding="utf-8")
     return [*written, index]
 
 

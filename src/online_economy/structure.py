@@ -300,7 +300,7 @@ def answer_lengths(parsed: ParsedTranscript) -> pd.DataFrame:
 def affiliations(
     parsed: ParsedTranscript, bodies: list[str] | None = None
 ) -> pd.DataFrame:
-    """Government bodies each answering official names in his or her own answer.
+    """Government bodies each answering official names in their own answer.
 
     One row per answer turn: exchange, official, body, start, end (first mention of
     the body inside the answer; -1 and "" when the answer names none), mentions (in

@@ -218,19 +218,31 @@ def domain_patterns() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0])))
 
 
-def find_domains(text: str) -> list[tuple[int, int, str]]:
-    """Every non-overlapping mention of a domain in ``text`` as (start, end, domain id).
+def find_longest(
+    text: str, patterns: Iterable[tuple[str, str]]
+) -> list[tuple[int, int, str]]:
+    """Non-overlapping occurrences of ``(surface, label)`` patterns as (start, end, label).
 
-    Longer surface strings win over shorter ones they overlap; the result is sorted.
+    Longer surfaces win over shorter ones they overlap (ties: alphabetical); sorted by start.
     """
     taken = [False] * len(text)
     found: list[tuple[int, int, str]] = []
-    for surface, domain in domain_patterns():
+    for surface, label in sorted(set(patterns), key=lambda p: (-len(p[0]), p[0], p[1])):
+        if not surface:
+            raise InputError("an empty pattern matches everywhere")
         start = text.find(surface)
         while start >= 0:
             end = start + len(surface)
             if not any(taken[start:end]):
                 taken[start:end] = [True] * len(surface)
-                found.append((start, end, domain))
+                found.append((start, end, label))
             start = text.find(surface, start + 1)
     return sorted(found)
+
+
+def find_domains(text: str) -> list[tuple[int, int, str]]:
+    """Every non-overlapping mention of a domain in ``text`` as (start, end, domain id).
+
+    Longer surface strings win over shorter ones they overlap; the result is sorted.
+    """
+    return find_longest(text, domain_patterns())

@@ -356,5 +356,6 @@ def framing_heatmap(
     ax.set_ylabel("framing term")
     cbar = fig.colorbar(image, ax=ax, shrink=0.8)
     cbar.set_label("occurrences per 1000 characters")
-    ax.set_title(title or "Framing terms per 1000 characters", pad=34)
+    default = "Framing terms: shading per 1000 characters, cell labels raw counts"
+    ax.set_title(title or default, pad=34)
     return fig
