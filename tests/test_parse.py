@@ -441,3 +441,19 @@ def test_parts_reconstruct_any_text(text: str) -> None:
         assert not any(t.role == "answer" and t.exchange for t in parsed.turns)
     else:
         assert strict.parts == parsed.parts
+
+
+def test_question_and_answer_labels_without_names() -> None:
+    """The 问/答 layout: unnamed asker and answerer, CRLF line endings kept in the offsets."""
+    text = (
+        "问：上海有多少家互联网医院？\r\n\r\n答：共有11家。\r\n\r\n"
+        "记者问：下一步呢？\r\n\r\n回答：继续推进。\r\n"
+    )
+    parsed = parse_transcript(text)
+    frame = parsed.turns_frame()
+    assert frame["role"].tolist() == ["question", "answer", "question", "answer"]
+    assert frame["party"].tolist() == ["问", "答", "记者问", "回答"]
+    assert frame["exchange"].tolist() == [1, 1, 2, 2]
+    assert set(frame["outlet"]) == {""}
+    assert all(text[t.start:t.end] == t.text for t in parsed.turns)
+    assert parsed.turns[1].text == "共有11家。"

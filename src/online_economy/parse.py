@@ -258,6 +258,10 @@ def classify_party(party: str) -> tuple[str, str] | None:
         return ("outlet", quoted[1] + quoted[2])
     if "《" in word or "》" in word or word.startswith(lists["not_label_starts"]):
         return None
+    if word in lists["question_labels"]:
+        return ("asker", word)
+    if word in lists["answer_labels"]:
+        return ("official", word)
     if _ends(word, "moderators"):
         return ("moderator", word)
     if _ends(word, "spokespersons"):
@@ -398,7 +402,7 @@ class _Builder:
 def _roles(labels: list[Label]) -> list[str]:
     roles: list[str] = []
     for label in labels:
-        if label.kind == "outlet":
+        if label.kind in ("outlet", "asker"):
             roles.append("question")
         elif label.kind == "moderator":
             roles.append("moderator")
@@ -424,7 +428,7 @@ def parse_structure(text: str) -> ParsedTranscript:
         if role == "question":
             exchange += 1
         start, end = (spans[0][0], spans[-1][1]) if spans else (label.end, label.end)
-        outlet = label.party.removesuffix("记者") if role == "question" else ""
+        outlet = label.party.removesuffix("记者") if label.kind == "outlet" else ""
         turns.append(Turn(
             index=index,
             exchange=0 if role == "moderator" else exchange,
