@@ -321,3 +321,14 @@ def test_fresh_interpreter_is_silent_and_leaves_jieba_globals_alone() -> None:
     assert report["before"]["initialized"] is False and report["before"]["freq"] == 0
     assert report["posseg_dt_tags"] == 0
     assert not (paths.CACHE / "no-such-pycache").exists()
+
+
+def test_segmenters_share_the_main_dictionary_but_not_their_additions() -> None:
+    from online_economy.segment import Segmenter, _main_dictionary
+
+    freq, total = _main_dictionary()
+    project, plain = Segmenter(), Segmenter(userdict=None)
+    assert project.tokenizer.FREQ is not freq and plain.tokenizer.FREQ is not freq
+    assert "饿了么" in project.tokenizer.FREQ and "饿了么" not in plain.tokenizer.FREQ
+    assert "饿了么" not in freq and plain.tokenizer.total == total
+    assert project.tokenizer.total > total

@@ -105,6 +105,22 @@ def is_numeral(word: str) -> bool:
     return bool(word) and all(ch.isdigit() or ch in _NUMERAL_CHARS for ch in word)
 
 
+@functools.cache
+def _main_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's main dictionary (word -> frequency, and the total), loaded once per process.
+
+    Every :class:`Segmenter` starts from a copy, so a second one costs a dict copy rather
+    than another load; jieba's prefix-dictionary cache lives in ``.cache/jieba``.
+    """
+    JIEBA_CACHE.mkdir(parents=True, exist_ok=True)
+    base = jieba.Tokenizer()
+    base.tmp_dir = str(JIEBA_CACHE)
+    base.cache_file = "jieba.cache"
+    with quiet_jieba():
+        base.initialize()
+    return base.FREQ, base.total
+
+
 class Segmenter:
     """jieba segmentation with its own tokenizer, an optional user dictionary and stop words.
 
@@ -120,13 +136,14 @@ class Segmenter:
         self.userdict = userdict
         self.stopwords = load_stopwords(stopwords) if stopwords is not None else frozenset()
         self.userdict_words = load_userdict_words(userdict) if userdict is not None else []
-        JIEBA_CACHE.mkdir(parents=True, exist_ok=True)
+        freq, total = _main_dictionary()
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.tmp_dir = str(JIEBA_CACHE)
         self.tokenizer.cache_file = "jieba.cache"
+        self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total  # own copy to extend
+        self.tokenizer.initialized = True
         self._pos_tokenizer: POSTokenizer | None = None
         with quiet_jieba():
-            self.tokenizer.initialize()
             if userdict is not None:
                 with open(userdict, "rb") as handle:
                     self.tokenizer.load_userdict(handle)
