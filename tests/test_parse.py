@@ -457,3 +457,19 @@ def test_question_and_answer_labels_without_names() -> None:
     assert set(frame["outlet"]) == {""}
     assert all(text[t.start:t.end] == t.text for t in parsed.turns)
     assert parsed.turns[1].text == "共有11家。"
+
+
+def test_title_and_name_separated_by_a_space_on_their_own_line() -> None:
+    """Labels like `主持人 袁达：` (title, space, name), the speech on the next line."""
+    text = (
+        "国务院新闻办公室举行新闻发布会\n\n主持人 袁达：\n女士们、先生们，上午好。\n\n"
+        "国家发展改革委副主任 宁吉喆：\n谢谢主持人。\n\n路透社记者：\n请问出口如何？\n\n"
+        "宁吉喆：\n出口下降了约11.4个百分点。\n\n主持人 袁达：\n发布会到此结束。\n"
+    )
+    frame = parse_transcript(text).turns_frame()
+    assert frame["party"].tolist() == [
+        "主持人 袁达", "国家发展改革委副主任 宁吉喆", "路透社记者", "宁吉喆", "主持人 袁达",
+    ]
+    assert frame["role"].tolist() == ["moderator", "answer", "question", "answer", "moderator"]
+    assert frame["text"].tolist()[3] == "出口下降了约11.4个百分点。"
+    assert classify_party("我们 认为") is None

@@ -253,6 +253,12 @@ def classify_party(party: str) -> tuple[str, str] | None:
                 return ("official", "")
             kind = classify_party(word)
             return kind if kind and kind[0] in ("official", "spokesperson") else None
+    pieces = word.split()
+    if len(pieces) == 2 and _is_name(pieces[1]):  # "主持人 袁达", "国家发展改革委副主任 宁吉喆"
+        head = classify_party(pieces[0])
+        if head and head[0] in ("moderator", "spokesperson", "official"):
+            return (head[0], word)
+        return None
     quoted = re.fullmatch(r"《([^《》]+)》(.{0,10})", word)
     if quoted and (not quoted[2] or _ends(quoted[2], "outlet_suffixes")):
         return ("outlet", quoted[1] + quoted[2])
