@@ -52,6 +52,9 @@ def timed(func, corpus: list[bytes]) -> tuple[float, int]:
 
 
 def main(argv: list[str]) -> int:
+    if not all(a.isdigit() and int(a) > 0 for a in argv):
+        print("error: each argument is a number of copies (a positive integer)", file=sys.stderr)
+        return 2
     sizes = [int(a) for a in argv] or [1, 10, 100, 1000]
     raw = paths.TRANSCRIPT.read_bytes()
     chars = len(raw.decode("utf-8"))

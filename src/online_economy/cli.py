@@ -11,8 +11,8 @@ from pathlib import Path
 from .errors import InputError
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one ``error:`` line and exit status 2."""
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one ``error:`` line and exit status 2 (every command)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         print(f"error: {message} (see --help)", file=sys.stderr)
@@ -20,8 +20,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m online_economy", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = OneLineParser(prog="python -m online_economy", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     parse = commands.add_parser(
         "parse", help="split a press-conference transcript into turns and quantities"
     )

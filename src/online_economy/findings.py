@@ -340,9 +340,9 @@ def markdown_block() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m online_economy.findings [--markdown | --readme]``: print or update them."""
-    import argparse
+    from online_economy.cli import OneLineParser
 
-    parser = argparse.ArgumentParser(prog="python -m online_economy.findings")
+    parser = OneLineParser(prog="python -m online_economy.findings")
     parser.add_argument("--markdown", action="store_true", help="print as a Markdown list")
     parser.add_argument("--readme", action="store_true", help="rewrite the README's findings block")
     args = parser.parse_args(argv)

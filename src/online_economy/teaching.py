@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import re
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from online_economy import paths
+from online_economy.cli import OneLineParser
 from online_economy.errors import InputError
 
 NOTEBOOKS = paths.ROOT / "notebooks"
@@ -195,8 +195,8 @@ def check_solutions(notebooks: Path | None = None) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``students [--out DIR]`` or ``check``."""
-    parser = argparse.ArgumentParser(prog="python -m online_economy.teaching")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = OneLineParser(prog="python -m online_economy.teaching")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     students = sub.add_parser("students", help="write a student copy without solutions")
     students.add_argument("--out", type=Path, default=STUDENTS, help="folder (default students/)")
     sub.add_parser("check", help="check that each exercise has exactly one solution")
