@@ -20,7 +20,7 @@ from online_economy import findings, paths, plotting
 matplotlib.use("Agg")
 
 TEXT = paths.TRANSCRIPT.read_text(encoding="utf-8")
-#: Speaker labels in the order the raw text gives them (see /work/shared/SOURCES.md).
+#: Speaker labels in the order the raw text gives them (see the shared SOURCES.md).
 LABELS = ["解放日报", "刘平", "中新社", "郑锦", "中央广播电视总台CGTN", "葛平", "澎湃新闻",
           "陶爱莲", "东方网", "刘敏"]
 OFFICIALS = LABELS[1::2]
