@@ -293,10 +293,9 @@ def test_score_chart_draws_two_panels_with_every_domain() -> None:
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
-    from online_economy.plotting import SOURCE_WITH_PLAN, use_project_style
+    from online_economy.plotting import SOURCE_WITH_PLAN, style
 
-    with mpl.rc_context():
-        use_project_style()
+    with mpl.rc_context(), plt.style.context(style()):
         fig = classify.score_chart(classify.score_domains())
     try:
         left, right = fig.axes[:2]

@@ -26,8 +26,8 @@ TEXT = PARSED.text
 
 @pytest.fixture(autouse=True)
 def close_figures() -> Iterator[None]:
-    plotting.use_project_style()
-    yield
+    with plt.style.context(plotting.style()):
+        yield
     plt.close("all")
 
 

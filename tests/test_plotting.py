@@ -15,6 +15,7 @@ os.environ.setdefault("MPLCONFIGDIR", str(Path(__file__).parents[1] / ".cache" /
 
 import pytest
 from matplotlib import colors, font_manager
+from matplotlib import pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
@@ -26,8 +27,10 @@ TEXT = paths.TRANSCRIPT.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
-def style() -> None:
-    plotting.use_project_style()
+def style() -> Iterator[None]:
+    with plt.style.context(plotting.style()):
+        yield
+    plt.close("all")
 
 
 @pytest.fixture()

@@ -118,3 +118,44 @@ def test_committed_processed_tables_are_current(tmp_path) -> None:
         committed = tables.paths.PROCESSED / path.name
         assert committed.is_file(), f"{committed.name} missing: run `make report`"
         assert committed.read_bytes() == path.read_bytes(), f"{path.name} is stale: `make report`"
+
+
+def test_mentions_carry_their_basis_and_who_links_them(parsed) -> None:
+    mentions = tables.domain_mentions(parsed)
+    assert set(mentions["basis"]) == {"name", "editorial", "entity"}
+    names = mentions[mentions["basis"] == "name"]
+    # a name as said is the domain's own name, linked by the transcript itself
+    assert (names["term"] == names["domain_zh"]).all()
+    assert (names["linked_by"] == "transcript").all()
+    assert (mentions.loc[mentions["basis"] == "editorial", "linked_by"] == "project").all()
+    # the name 在线金融 is said 3 times; its other mentions are the project's links
+    finance = mentions[mentions["domain_zh"] == "在线金融"]
+    assert (finance["basis"] == "name").sum() == 3
+    assert len(finance) > 3
+
+
+def test_coverage_by_basis_adds_up(parsed) -> None:
+    table = tables.coverage_table(parsed)
+    mentions = tables.domain_mentions(parsed)
+    answers = mentions[mentions["role"] == "answer"]
+    assert len(table) == 12 * 5 * 3
+    assert table["mentions"].sum() == len(answers)
+    names_only = tables.coverage_matrix(parsed, bases=("name",))
+    assert int(names_only.to_numpy().sum()) == int((answers["basis"] == "name").sum())
+
+
+def test_framework_numbers_are_marked_and_attach_to_no_domain(parsed) -> None:
+    quantities = tables.quantities_table(parsed)
+    framework = quantities[quantities["kind"] == "framework"]
+    # every 12个 that counts the domains, 3大类 and 3类 count the taxonomy itself
+    assert sorted(framework["surface"]) == ["12个", "12个", "12个", "3大类", "3类"]
+    assert (framework["domain"] == "").all()
+    categories = quantities["surface"].isin(["3大类", "3类"])
+    assert (quantities.loc[categories, "kind"] == "framework").all()
+
+
+def test_is_framework_reads_the_words_after_the_number() -> None:
+    text = "共12个重点发展领域和31个省"
+    assert tables.is_framework(text, text.index("个") + 1, "个")
+    assert not tables.is_framework(text, text.index("省"), "个")
+    assert tables.is_framework("3类", 2, "类")

@@ -299,7 +299,6 @@ def _legend_label(group: str, categories: pd.DataFrame) -> str:
 
 def summary_figure() -> Figure:
     """The twelve domains by category (unplaced apart): mentions and attributed quantities."""
-    plotting.use_project_style()
     counts = domain_counts(tables.raw_parsed())
     counts["rank"] = counts["group"].map({g: i for i, g in enumerate(GROUPS)})
     counts = counts.sort_values(["rank"], kind="stable").reset_index(drop=True)

@@ -38,33 +38,7 @@ PNG_METADATA: dict[str, str | None] = {"Software": None}
 SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-STYLE: dict[str, object] = {
-    "font.family": [FONT_FAMILY],
-    "font.sans-serif": [FONT_FAMILY, "DejaVu Sans"],
-    "font.size": 10.0,
-    "axes.unicode_minus": False,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": False,
-    "axes.titlesize": 12.0,
-    "axes.titleweight": "normal",
-    "axes.titlelocation": "left",
-    "axes.edgecolor": "#333333",
-    "axes.labelcolor": "#222222",
-    "xtick.color": "#333333",
-    "ytick.color": "#333333",
-    "legend.frameon": False,
-    "hatch.color": "#FFFFFF",
-    "hatch.linewidth": 0.8,
-    "figure.dpi": 100.0,
-    "figure.figsize": (8.0, 4.5),
-    "figure.facecolor": "white",
-    "savefig.dpi": 150.0,
-    "savefig.bbox": "tight",
-    "savefig.facecolor": "white",
-    "svg.fonttype": "path",
-    "svg.hashsalt": SVG_HASHSALT,
-}
+STYLE_PATH = Path(__file__).with_name("styles") / "online-economy.mplstyle"
 
 
 def register_font() -> str:
@@ -77,10 +51,14 @@ def register_font() -> str:
     return FONT_FAMILY
 
 
-def use_project_style() -> None:
-    """Register the bundled CJK font and set the project's rcParams."""
+def style() -> str:
+    """Register the bundled CJK font; return the project's style file for ``plt.style``.
+
+    Nothing global changes until the caller applies it: ``plt.style.use(plotting.style())``
+    for a whole notebook, or ``with plt.style.context(plotting.style()):`` for one figure.
+    """
     register_font()
-    mpl.rcParams.update(STYLE)
+    return str(STYLE_PATH)
 
 
 def category_colours() -> dict[str, str]:

@@ -18,7 +18,12 @@ from . import paths
 from .parse import ParsedTranscript, parse_transcript
 from .quantities import extract_quantities
 from .source import load_raw
-from .taxonomy import find_domains, load_domains
+from .taxonomy import MENTION_BASES, find_mentions, load_domains
+
+# A number that counts the taxonomy itself (12个重点领域, 3大类, 3类12个领域) is a framework
+# number, not evidence: its unit is 类, or the words right after it are (重点)(发展)领域.
+FRAMEWORK_UNITS = frozenset({"类", "大类"})
+FRAMEWORK_NEXT = re.compile(r"(?:重点)?(?:发展)?领域")
 
 CLAUSE_BREAK = re.compile(r"[,，;；。！？!?：:]")
 
@@ -51,12 +56,13 @@ def _category(domains: pd.DataFrame, domain: str) -> str:
 
 
 def domain_mentions(parsed: ParsedTranscript) -> pd.DataFrame:
-    """Every mention of a domain (name, editorial term or linked entity), with its turn."""
+    """Every mention of a domain, with its basis (name, editorial term or linked entity),
+    who makes the link (the transcript or the project) and its turn."""
     domains = load_domains().set_index("id")
     sentences = parsed.sentences_frame()
     starts = sentences["start"].tolist()
     rows = []
-    for start, end, domain in find_domains(parsed.text):
+    for start, end, domain, basis, linked_by in find_mentions(parsed.text):
         i = bisect.bisect_right(starts, start) - 1
         inside = i >= 0 and start < int(sentences["end"].iat[i])
         row = sentences.iloc[i] if inside else None
@@ -67,6 +73,8 @@ def domain_mentions(parsed: ParsedTranscript) -> pd.DataFrame:
             "domain": domain,
             "domain_zh": domains.at[domain, "name_zh"],
             "category": _category(domains, domain),
+            "basis": basis,
+            "linked_by": linked_by,
             "turn": int(row["turn"]) if inside else -1,
             "exchange": int(row["exchange"]) if inside else 0,
             "role": row["role"] if inside else "",
@@ -75,8 +83,8 @@ def domain_mentions(parsed: ParsedTranscript) -> pd.DataFrame:
             "sentence": int(row["sentence"]) if inside else -1,
         })
     return pd.DataFrame(rows, columns=[
-        "start", "end", "term", "domain", "domain_zh", "category", "turn", "exchange",
-        "role", "party", "paragraph", "sentence",
+        "start", "end", "term", "domain", "domain_zh", "category", "basis", "linked_by",
+        "turn", "exchange", "role", "party", "paragraph", "sentence",
     ])
 
 
@@ -87,6 +95,11 @@ def clause_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[in
         left = m.end()
     m = CLAUSE_BREAK.search(text, end, hi)
     return left, (m.start() if m else hi)
+
+
+def is_framework(text: str, end: int, unit_surface: str) -> bool:
+    """Whether the quantity ending at ``end`` counts the categories or domains themselves."""
+    return unit_surface in FRAMEWORK_UNITS or FRAMEWORK_NEXT.match(text, end) is not None
 
 
 def _attribute(
@@ -135,10 +148,14 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
         s = sentences.iloc[i]
         lo, hi = clause_bounds(parsed.text, q.start, q.end, int(s["start"]), int(s["end"]))
         question_domain = by_question.get(int(s["exchange"]), "")
-        domain, basis = _attribute(mentions, q.start, s, hi, question_domain)
+        framework = is_framework(parsed.text, q.end, q.unit_surface)
+        domain, basis = ("", "") if framework else _attribute(
+            mentions, q.start, s, hi, question_domain
+        )
         rows.append({
             "surface": q.surface, "value": q.value, "value_high": q.value_high, "unit": q.unit,
-            "unit_surface": q.unit_surface, "qualifier": q.qualifier, "kind": q.kind,
+            "unit_surface": q.unit_surface, "qualifier": q.qualifier,
+            "kind": "framework" if framework else q.kind,
             "start": q.start, "end": q.end, "turn": int(s["turn"]), "exchange": int(s["exchange"]),
             "role": s["role"], "party": s["party"], "paragraph": int(s["paragraph"]),
             "sentence": int(s["sentence"]), "sentence_start": int(s["start"]),
@@ -155,19 +172,40 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
     return frame
 
 
-def coverage_matrix(parsed: ParsedTranscript) -> pd.DataFrame:
-    """Domain mentions per answer: rows the twelve domains, columns the answering officials."""
+def coverage_table(parsed: ParsedTranscript) -> pd.DataFrame:
+    """Domain mentions per answer and basis, tidy: one row per domain, answer and basis.
+
+    Every domain and answer appears with every basis (zero where there is no mention), so a
+    reader can count names as said or the project's links, and see the split.
+    """
     domains = load_domains()
     mentions = domain_mentions(parsed)
     answers = parsed.turns_frame().query("role == 'answer'")
-    columns = [f"{r.exchange}. {r.party}" for r in answers.itertuples()]
-    matrix = pd.DataFrame(0, index=pd.Index(domains["name_zh"], name="domain"), columns=columns)
-    names = dict(zip(domains["id"], domains["name_zh"], strict=True))
-    labels = dict(zip(answers["turn"], columns, strict=True))
-    for m in mentions.itertuples():
-        if m.turn in labels:
-            matrix.at[names[m.domain], labels[m.turn]] += 1
-    return matrix
+    grid = pd.MultiIndex.from_product(
+        [domains["id"], answers["turn"], list(MENTION_BASES)], names=["domain", "turn", "basis"]
+    ).to_frame(index=False)
+    counts = mentions.groupby(["domain", "turn", "basis"]).size().rename("mentions")
+    frame = grid.merge(counts.reset_index(), how="left").fillna({"mentions": 0})
+    frame = frame.merge(domains[["id", "name_zh", "category"]].rename(
+        columns={"id": "domain", "name_zh": "domain_zh"}))
+    frame = frame.merge(answers[["turn", "exchange", "party"]])
+    frame["mentions"] = frame["mentions"].astype(int)
+    return frame[["domain", "domain_zh", "category", "exchange", "party", "turn", "basis",
+                  "mentions"]]
+
+
+def coverage_matrix(
+    parsed: ParsedTranscript, bases: tuple[str, ...] = MENTION_BASES
+) -> pd.DataFrame:
+    """Mentions of the given bases per answer: rows the twelve domains, columns the answers."""
+    table = coverage_table(parsed)
+    table = table[table["basis"].isin(bases)]
+    table["answer"] = table["exchange"].astype(str) + ". " + table["party"]
+    wide = table.pivot_table(
+        index="domain_zh", columns="answer", values="mentions", aggfunc="sum", sort=False
+    )
+    wide.index.name, wide.columns.name = "domain", None
+    return wide
 
 
 def write_processed(out_dir: Path | None = None) -> list[Path]:
@@ -180,6 +218,6 @@ def write_processed(out_dir: Path | None = None) -> list[Path]:
         "sentences.csv": parsed.sentences_frame(),
         "quantities.csv": quantities_table(parsed),
         "domain_mentions.csv": domain_mentions(parsed),
-        "coverage.csv": coverage_matrix(parsed).reset_index(),
+        "coverage.csv": coverage_table(parsed),
     }
     return [write_csv(frame, out / name) for name, frame in tables.items()]

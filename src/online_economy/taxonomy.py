@@ -196,26 +196,44 @@ def category_of(domain_id: str) -> str | None:
     return mapping[domain_id]
 
 
-@lru_cache(maxsize=1)
-def domain_patterns() -> tuple[tuple[str, str], ...]:
-    """(surface string, domain id) pairs, longest first: names, terms, linked entities."""
-    pairs: dict[str, str] = {}
+MENTION_BASES = ("name", "editorial", "entity")
 
-    def add(surface: str, domain: str) -> None:
-        if pairs.setdefault(surface, domain) != domain:
-            raise InputError(f"{surface!r} points to both {pairs[surface]} and {domain}")
+
+@lru_cache(maxsize=1)
+def mention_patterns() -> tuple[tuple[str, str, str, str], ...]:
+    """(surface, domain id, basis, linked_by) for every string that points to a domain.
+
+    ``basis`` is ``name`` (the domain's name as the plan words it), ``editorial`` (a term the
+    project links) or ``entity`` (a named company, platform or body linked to the domain);
+    ``linked_by`` is ``transcript`` where the transcript itself makes the link (a name, or an
+    entity it ties to the domain) and ``project`` where the project does. Longest first.
+    """
+    rows: dict[str, tuple[str, str, str]] = {}
+
+    def add(surface: str, domain: str, basis: str, linked_by: str) -> None:
+        if rows.setdefault(surface, (domain, basis, linked_by))[0] != domain:
+            raise InputError(f"{surface!r} points to both {rows[surface][0]} and {domain}")
 
     domains = load_domains()
     for name, domain in zip(domains["name_zh"], domains["id"], strict=True):
-        add(str(name), str(domain))
+        add(str(name), str(domain), "name", "transcript")
     terms = load_domain_terms()
-    for term, domain in zip(terms["term"], terms["domain"], strict=True):
-        add(str(term), str(domain))
+    for term, domain, basis in zip(terms["term"], terms["domain"], terms["basis"], strict=True):
+        add(str(term), str(domain), str(basis), "transcript" if basis == "name" else "project")
     entities = load_entities()
     linked = entities[entities["domain"].notna()]
-    for name, domain in zip(linked["name"], linked["domain"], strict=True):
-        add(str(name), str(domain))
-    return tuple(sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0])))
+    for name, domain, how in zip(
+        linked["name"], linked["domain"], linked["domain_basis"], strict=True
+    ):
+        add(str(name), str(domain), "entity", "transcript" if how == "transcript" else "project")
+    return tuple(
+        (surface, *rows[surface]) for surface in sorted(rows, key=lambda s: (-len(s), s))
+    )
+
+
+def domain_patterns() -> tuple[tuple[str, str], ...]:
+    """(surface string, domain id) pairs, longest first: names, terms, linked entities."""
+    return tuple((surface, domain) for surface, domain, _, _ in mention_patterns())
 
 
 def find_longest(
@@ -238,6 +256,15 @@ def find_longest(
                 found.append((start, end, label))
             start = text.find(surface, start + 1)
     return sorted(found)
+
+
+def find_mentions(text: str) -> list[tuple[int, int, str, str, str]]:
+    """Every domain mention in ``text`` as (start, end, domain id, basis, linked_by)."""
+    info = {surface: (domain, basis, by) for surface, domain, basis, by in mention_patterns()}
+    return [
+        (start, end, *info[label]) for start, end, label in
+        find_longest(text, ((surface, surface) for surface in info))
+    ]
 
 
 def find_domains(text: str) -> list[tuple[int, int, str]]:
