@@ -1,0 +1,49 @@
+"""The quiz checker: answer keys well formed, answers marked right, wrong or missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from online_economy import quiz
+from online_economy.errors import InputError
+
+KEY = """item,kind,question,choices,answer,tolerance,explanation
+1,choice,How many categories?,a) two | b) three | c) twelve,b,,He says 3大类.
+2,value,How many domains?,,12,0,这12个重点领域.
+3,value,Share?,,0.8,0.01,80%.
+"""
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "99.csv").write_text(KEY, encoding="utf-8")
+    return tmp_path
+
+
+def test_answers_are_marked(folder: Path) -> None:
+    result = quiz.check("99", {"1": "B ", "2": 11, "3": "0.805"}, folder)
+    assert result["result"].tolist() == ["right", "try again", "right"]
+    assert result.loc["1", "why"] == "He says 3大类."
+    assert result.loc["2", "why"] == ""
+
+
+def test_missing_answers_are_not_answered(folder: Path) -> None:
+    result = quiz.check("99", {"1": None, "2": ""}, folder)
+    assert set(result["result"]) == {"not answered"}
+
+
+def test_unknown_items_and_bad_keys_are_refused(folder: Path) -> None:
+    with pytest.raises(InputError, match="no item 7"):
+        quiz.check("99", {"7": "a"}, folder)
+    (folder / "98.csv").write_text(KEY.replace(",b,,He", ",d,,He"), encoding="utf-8")
+    with pytest.raises(InputError, match="not one of"):
+        quiz.load_key("98", folder)
+    with pytest.raises(InputError, match="cannot read"):
+        quiz.load_key("97", folder)
+
+
+def test_every_committed_key_is_well_formed() -> None:
+    for path in sorted(quiz.FOLDER.glob("*.csv")):
+        assert len(quiz.load_key(path.stem)) >= 3, path.name
