@@ -182,6 +182,15 @@ def test_each_cross_check_is_a_quantity_of_the_transcript() -> None:
     assert CHECKS.loc[differs & same, "note"].str.contains("bound").all()
 
 
+def test_docs_record_what_was_not_found_and_where_sources_disagree() -> None:
+    missing = DOC.split("## Searched and not found", 1)[1].split("\n## ", 1)[0]
+    unplaced = ("在线金融", "新型移动出行", "在线研发设计")
+    for words in (*unplaced, "沪府办发〔2020〕1号", "page address"):
+        assert words in missing, words
+    disagree = DOC.split("## Where sources disagree", 1)[1].split("\n## ", 1)[0]
+    assert "刘平" in disagree and "does not give his post" in disagree
+
+
 def test_docs_state_the_transcript_record_and_how_to_restore_it() -> None:
     record = json.loads(paths.PROVENANCE.read_text(encoding="utf-8"))
     for key in ("sha256", "event_date", "page_date", "title"):
