@@ -2,7 +2,7 @@
 
 Every page comes from a Jinja2 template in ``online_economy/templates``. nbconvert's ``lab``
 template loads require.js, MathJax, Mermaid and the widget manager from CDNs; our
-``notebook.html.j2`` empties those blocks, images are embedded as data URIs and the CSS is
+``nbconvert/oe-notebook.html.j2`` empties those blocks, images are embedded as data URIs and the CSS is
 inlined, so every page works from disk, drawing Chinese in the bundled font.
 """
 
@@ -106,8 +106,8 @@ def notebook_summary(nb: nbformat.NotebookNode) -> str:
 def exporter() -> HTMLExporter:
     """An HTMLExporter whose pages fetch nothing from the network."""
     exp = HTMLExporter(
-        extra_loaders=[FileSystemLoader(TEMPLATES)],
-        template_file="notebook.html.j2",
+        extra_loaders=[FileSystemLoader(TEMPLATES / "nbconvert")],
+        template_file="oe-notebook.html.j2",
     )
     exp.embed_images = True
     for trait in ("require_js_url", "mathjax_url", "jquery_url", "widget_renderer_url"):
@@ -511,10 +511,10 @@ def write_site(
     written, and the index shows the findings of ``processed/findings.json`` when that file
     exists (``findings`` otherwise).
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     transcript = render_transcript(processed) if processed is not None else None
     if processed is not None:
         findings = load_findings_json(processed / FINDINGS_JSON) or findings
+    out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for page, body in rendered:
         (out_dir / page.href).write_text(body, encoding="utf-8")
