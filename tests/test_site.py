@@ -1,4 +1,4 @@
-"""The site's templates, the findings on the index and the annotated transcript page (no browser)."""
+"""The site's templates, the index's findings and the annotated transcript page (no browser)."""
 
 from __future__ import annotations
 
@@ -157,7 +157,7 @@ def test_findings_json_is_read_and_checked(tmp_path: Path) -> None:
                                              "Three categories <of> twelve."]
     for bad in ('{"findings": [{"id": "x", "en": "y"}]}', "[1, 2]", "{not json"):
         path.write_text(bad, encoding="utf-8")
-        with pytest.raises(InputError, match="findings.json") as info:
+        with pytest.raises(InputError, match=r"findings\.json") as info:
             site.load_findings_json(path)
         assert "\n" not in str(info.value)
 

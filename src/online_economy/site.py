@@ -1,9 +1,9 @@
 """Render executed notebooks, the annotated transcript and an index to an offline HTML site.
 
-Every page comes from a Jinja2 template in ``online_economy/templates``. nbconvert's ``lab``
-template loads require.js, MathJax, Mermaid and the widget manager from CDNs; our
-``nbconvert/oe-notebook.html.j2`` empties those blocks, images are embedded as data URIs and the CSS is
-inlined, so every page works from disk, drawing Chinese in the bundled font.
+Every page comes from a Jinja2 template in ``online_economy/templates``. nbconvert's
+``lab`` template loads require.js, MathJax, Mermaid and the widget manager from CDNs; our
+``nbconvert/oe-notebook.html.j2`` empties those blocks, images are embedded as data URIs
+and the CSS is inlined, so every page works from disk, drawing Chinese in the bundled font.
 """
 
 from __future__ import annotations
@@ -394,7 +394,7 @@ def transcript_context(processed: Path) -> dict[str, object]:
                f"unit: {q.unit or '—'} ({q.kind})",
                f"qualifier: {q.qualifier or 'none'}",
                f"domain: {dom_name.get(domain, 'none')}"
-               + (f" (by {q.domain_basis})" if q.domain_basis else ""),
+               + (f" (attributed by the {q.domain_basis} rule)" if q.domain_basis else ""),
                f"category: {cat_name.get(category, 'unplaced' if domain else 'none')}"]
         spans.append(Span(int(q.start), int(q.end), 2, "mark", f"q-{q.start}-{q.end}", {
             "class": f"qty {cat_class(category, domain)}", "data-kind": "quantity",
