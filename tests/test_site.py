@@ -18,12 +18,9 @@ from online_economy.errors import InputError
 from online_economy.plotting import FONT_PATH
 from online_economy.tables import raw_parsed, write_processed
 
-FIXTURE_FINDINGS = {
-    "findings": [
-        {"id": "turns", "en": "Five questions, five answers.", "zh": "五问五答。"},
-        {"id": "categories", "en": "Three categories <of> twelve.", "zh": "三类十二个领域。"},
-    ]
-}
+# The contract with notebook 06, which writes data/processed/findings.json in this form.
+FINDINGS_FIXTURE = Path(__file__).with_name("fixtures") / "findings.json"
+FIXTURE_FINDINGS = json.loads(FINDINGS_FIXTURE.read_text(encoding="utf-8"))
 
 
 class Elements(HTMLParser):
