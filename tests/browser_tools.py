@@ -50,6 +50,27 @@ class DevTools:
                            awaitPromise=True)
         return result["result"].get("value")
 
+    def wait_for(self, event: str, timeout: float = 20) -> dict:
+        """The next protocol event named ``event`` (earlier ones are kept for the caller)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, msg in enumerate(self.events):
+                if msg.get("method") == event:
+                    return self.events.pop(i)
+            assert time.monotonic() < deadline, f"no {event} within {timeout} s"
+            self.events.append(json.loads(self.ws.recv()))
+
+    def open(self, url: str) -> None:
+        """Navigate to ``url`` and wait for its load event."""
+        self.events.clear()
+        self.call("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def requests(self) -> list[str]:
+        """The URLs requested since the last :meth:`open`."""
+        return [e["params"]["request"]["url"] for e in self.events
+                if e.get("method") == "Network.requestWillBeSent"]
+
     def wait_until(self, expression: str, timeout: float = 60) -> object:
         """Evaluate ``expression`` until it is truthy; return its value."""
         deadline = time.monotonic() + timeout

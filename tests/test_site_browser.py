@@ -8,13 +8,9 @@ Install the browser with ``apt-get install chromium``; without it these tests ar
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -23,17 +19,10 @@ import pytest
 from online_economy import paths, report
 from online_economy.site import FONT_FACE, TRANSCRIPT_PAGE
 
-websocket = pytest.importorskip("websocket")
+pytest.importorskip("websocket")
+from browser_tools import CHROMIUM, DevTools, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOKS = Path(os.environ.get("ONLINE_ECONOMY_SITE_NOTEBOOKS", paths.ROOT / "notebooks"))
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-extensions", "--disable-default-apps", "--mute-audio",
-    "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1280,900",
-    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-]
 PAGE_STATE = """JSON.stringify({
   href: location.href, title: document.title, ready: document.readyState,
   h1: (document.querySelector('h1') || {}).textContent || '',
@@ -72,52 +61,9 @@ pytestmark = [
 ]
 
 
-class DevTools:
-    """A minimal Chrome DevTools protocol client for one page."""
-
-    def __init__(self, ws_url: str) -> None:
-        self.ws = websocket.create_connection(ws_url, timeout=20, suppress_origin=True)
-        self.next_id = 0
-        self.events: list[dict] = []
-
-    def call(self, method: str, **params) -> dict:
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("id") == self.next_id:
-                assert "error" not in msg, (method, msg["error"])
-                return msg.get("result", {})
-            self.events.append(msg)
-
-    def wait_for(self, event: str, timeout: float = 20) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, msg in enumerate(self.events):
-                if msg.get("method") == event:
-                    return self.events.pop(i)
-            assert time.monotonic() < deadline, f"no {event} within {timeout} s"
-            self.events.append(json.loads(self.ws.recv()))
-
-    def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result["result"]["value"]
-
-    def open(self, url: str) -> dict:
-        self.events.clear()
-        self.call("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
-        return json.loads(self.evaluate(PAGE_STATE))
-
-    def screenshot(self, path: Path) -> None:
-        data = self.call("Page.captureScreenshot", format="png")["data"]
-        path.write_bytes(base64.b64decode(data))
-
-
-def _local_json(port: int, path: str):
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-        return json.load(response)
+def _open(tools: DevTools, url: str) -> dict:
+    tools.open(url)
+    return json.loads(tools.evaluate(PAGE_STATE))
 
 
 @pytest.fixture(scope="module")
@@ -128,45 +74,26 @@ def visit(tmp_path_factory):
     status = report.main(["--no-execute", "--notebooks", str(NOTEBOOKS), "--html",
                           str(html_dir), "--processed", str(tmp / "processed")])
     assert status == 0
-    profile = tmp / "profile"
-    browser = subprocess.Popen(
-        [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.is_file() and port_file.read_text().strip()):
-            assert browser.poll() is None, "Chromium exited at start"
-            assert time.monotonic() < deadline, "Chromium did not start in 30 s"
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-        target = next(t for t in _local_json(port, "/json/list") if t["type"] == "page")
-        tools = DevTools(target["webSocketDebuggerUrl"])
-        for domain in ("Page", "Runtime", "Network", "DOM", "CSS"):
-            tools.call(f"{domain}.enable")
+    with chromium(tmp / "profile") as tools:
         tools.call("Network.emulateNetworkConditions", offline=True, latency=0,
                    downloadThroughput=-1, uploadThroughput=-1)
         index_url = (html_dir / "index.html").as_uri()
-        pages = {index_url: tools.open(index_url)}
-        requests = [e["params"]["request"]["url"] for e in tools.events
-                    if e.get("method") == "Network.requestWillBeSent"]
+        pages = {index_url: _open(tools, index_url)}
+        requests = tools.requests()
         tools.screenshot(tmp / "index.png")
-        fonts = _fonts_of(tools, "h1")
+        fonts = tools.fonts_of("h1")
         for url, _ in pages[index_url]["links"]:
-            pages[url] = tools.open(url)
-            requests += [e["params"]["request"]["url"] for e in tools.events
-                         if e.get("method") == "Network.requestWillBeSent"]
+            pages[url] = _open(tools, url)
+            requests += tools.requests()
         first = next(url for url, _ in pages[index_url]["links"]
                      if url.endswith(".html") and not url.endswith(TRANSCRIPT_PAGE))
-        notebook = tools.open(first)
+        notebook = _open(tools, first)
         tools.screenshot(tmp / "notebook.png")
         transcript_url = (html_dir / TRANSCRIPT_PAGE).as_uri()
-        pages[transcript_url] = tools.open(transcript_url)
-        requests += [e["params"]["request"]["url"] for e in tools.events
-                     if e.get("method") == "Network.requestWillBeSent"]
+        pages[transcript_url] = _open(tools, transcript_url)
+        requests += tools.requests()
         marks = json.loads(tools.evaluate(MARKS))
-        transcript_fonts = _fonts_of(tools, "p.zh")
+        transcript_fonts = tools.fonts_of("p.zh")
         tools.screenshot(tmp / "transcript.png")
         tools.call("Emulation.setFocusEmulationEnabled", enabled=True)
         focus = json.loads(tools.evaluate(FOCUS))
@@ -181,23 +108,9 @@ def visit(tmp_path_factory):
             Path(keep).mkdir(parents=True, exist_ok=True)
             for shot in SHOTS:
                 shutil.copy2(tmp / shot, Path(keep) / shot)
-        tools.ws.close()
-    finally:
-        browser.terminate()
-        try:
-            browser.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            browser.kill()
-            browser.wait(timeout=10)
     return {"tmp": tmp, "index": index_url, "pages": pages, "requests": requests,
             "fonts": fonts, "html": html_dir, "notebook": notebook, "marks": marks,
             "transcript_fonts": transcript_fonts, "focus": focus}
-
-
-def _fonts_of(tools: DevTools, selector: str) -> list[dict]:
-    root = tools.call("DOM.getDocument")["root"]["nodeId"]
-    node = tools.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
-    return tools.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
 
 
 def test_index_links_every_notebook(visit):
@@ -237,7 +150,7 @@ def test_screenshots_were_taken(visit):
 
 def test_chinese_text_is_drawn_with_the_bundled_font(visit):
     """The pages bring their own CJK font (no system font needed): the heading uses it."""
-    used = {f["familyName"]: f["glyphCount"] for f in visit["fonts"]}
+    used = visit["fonts"]
     assert used.get(FONT_FACE, 0) >= len("在线新经济"), used
 
 
@@ -286,5 +199,5 @@ def test_a_focused_quantity_shows_its_tooltip(visit):
 
 
 def test_the_transcript_chinese_is_drawn_with_the_bundled_font(visit):
-    used = {f["familyName"]: f["glyphCount"] for f in visit["transcript_fonts"]}
+    used = visit["transcript_fonts"]
     assert used.get(FONT_FACE, 0) >= 20 and set(used) == {FONT_FACE}, used
