@@ -167,3 +167,15 @@ def test_quiz_key_matches_the_figures(framing) -> None:
     choices = dict(c.strip().split(") ", 1) for c in key.at["4", "choices"].split("|"))
     assert list(left.index) == [choices[key.at["4", "answer"]]]
     assert quiz.check("03", {"1": 72, "2": "b", "3": 0, "4": "c"})["result"].eq("right").all()
+
+
+def test_frequent_words_and_jieba_idf(content: pd.DataFrame) -> None:
+    counts = content["word"].value_counts()
+    assert (counts >= 8).sum() == 19 and (counts == 8).sum() == 3 and (counts == 7).any()
+    with segment.quiet_jieba():
+        import jieba.analyse
+
+        idf = jieba.analyse.TFIDF()
+    assert "在线新经济" not in idf.idf_freq
+    assert min(idf.idf_freq["疫情"], idf.idf_freq["线上"]) > max(
+        idf.idf_freq["服务"], idf.idf_freq["发展"])
