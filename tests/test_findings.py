@@ -20,12 +20,12 @@ from online_economy import findings, paths, plotting
 matplotlib.use("Agg")
 
 TEXT = paths.TRANSCRIPT.read_text(encoding="utf-8")
-#: Speaker labels in the order the raw text gives them (see the shared SOURCES.md).
+#: Speaker labels in the order the raw text gives them (see docs/sources.md).
 LABELS = ["解放日报", "刘平", "中新社", "郑锦", "中央广播电视总台CGTN", "葛平", "澎湃新闻",
           "陶爱莲", "东方网", "刘敏"]
 OFFICIALS = LABELS[1::2]
 OUTLETS = LABELS[0::2]
-#: The action plan's twelve domains (plan fact, SOURCES.md), independent of domains.csv.
+#: The action plan's twelve domains (plan fact, data/external/plan_facts.csv), independent of domains.csv.
 PLAN_DOMAINS = ["无人工厂", "工业互联网", "远程办公", "在线金融", "在线文娱", "在线展览展示",
                 "生鲜电商零售", "“无接触”配送", "新型移动出行", "在线教育", "在线研发设计",
                 "在线医疗"]
