@@ -29,15 +29,20 @@ def test_teaching_guide_figures(parsed) -> None:
     assert f"answer 1 (刘平), char {parsed.text.find('无中生有')}" in text
 
 
-def test_readme_findings_block_is_generated() -> None:
-    from online_economy.findings import markdown_block
+def test_readme_findings_blocks_are_generated() -> None:
+    """README.md's block is the English findings of findings.json; README.zh-CN.md's (if any)
+    the Chinese ones."""
+    from online_economy.findings import READMES, markdown_block, readme_block
 
-    text = README.read_text(encoding="utf-8")
-    block = re.search(r"<!-- findings:start.*?-->\n(.*?)<!-- findings:end -->", text, re.S)
-    assert block, "README has no findings block"
-    assert block.group(1) == markdown_block(), (
-        "README findings are stale: run `python -m online_economy.findings --readme`"
-    )
+    for lang, name in READMES.items():
+        path = paths.ROOT / name
+        if lang != "en" and not path.is_file():
+            continue
+        block = readme_block(path.read_text(encoding="utf-8"))
+        assert block is not None, f"{name} has no findings block"
+        assert block == markdown_block(lang), (
+            f"{name} findings are stale: run `python -m online_economy.findings --readme`"
+        )
 
 
 def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:

@@ -1,35 +1,31 @@
-"""Key findings: every number in every line is recomputed here another way, from the raw text."""
+"""The findings: the tooling that reads findings.json, and every number of every finding
+recomputed here another way, from the raw text and the hand-checked fixtures."""
 
 from __future__ import annotations
 
 import csv
-import os
+import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-os.environ.setdefault("MPLCONFIGDIR", str(Path(__file__).parents[1] / ".cache" / "matplotlib"))
-
-import matplotlib
+import pandas as pd
 import pytest
-from matplotlib import colors
-from matplotlib import pyplot as plt
 
-from online_economy import findings, paths, plotting
-
-matplotlib.use("Agg")
+from online_economy import findings, paths
+from online_economy.errors import InputError
 
 TEXT = paths.TRANSCRIPT.read_text(encoding="utf-8")
-#: Speaker labels in the order the raw text gives them (see docs/sources.md).
+#: Speaker labels in the order the raw text gives them.
 LABELS = ["解放日报", "刘平", "中新社", "郑锦", "中央广播电视总台CGTN", "葛平", "澎湃新闻",
           "陶爱莲", "东方网", "刘敏"]
 OFFICIALS = LABELS[1::2]
 OUTLETS = LABELS[0::2]
-#: The action plan's twelve domains (plan fact, data/external/plan_facts.csv), independent of domains.csv.
+#: The action plan's twelve domains (public reports on the plan), independent of domains.csv.
 PLAN_DOMAINS = ["无人工厂", "工业互联网", "远程办公", "在线金融", "在线文娱", "在线展览展示",
                 "生鲜电商零售", "“无接触”配送", "新型移动出行", "在线教育", "在线研发设计",
                 "在线医疗"]
 HEADLINE = "培育壮大新兴消费,推动上海在线新经济发展Q"
+IDS = ["structure", "categories", "mentions", "answers", "figures", "category_test"]
 
 
 def turn_spans() -> dict[str, tuple[int, int]]:
@@ -64,89 +60,184 @@ def ints(line: str) -> list[float]:
 
 
 @pytest.fixture(scope="module")
-def lines() -> list[str]:
-    return findings.key_findings()
+def lines() -> dict[str, str]:
+    return {f["id"]: f["en"] for f in findings.load_findings()}
 
 
-@pytest.fixture(autouse=True)
-def close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
+@pytest.fixture(scope="module")
+def lines_zh() -> dict[str, str]:
+    return {f["id"]: f["zh"] for f in findings.load_findings()}
 
 
-def test_four_to_six_short_lines(lines: list[str]) -> None:
-    assert 4 <= len(lines) <= 6
-    assert all(isinstance(x, str) and 40 < len(x) < 220 for x in lines)
-    assert all("/work/" not in x for x in lines)
-    assert findings.key_findings() == lines  # deterministic
+# --- the tooling ----------------------------------------------------------------------------------
 
 
-def test_structure_line(lines: list[str]) -> None:
+def write(tmp_path: Path, data: object, name: str = "findings.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_committed_file_has_the_agreed_shape(lines: dict[str, str]) -> None:
+    data = json.loads(findings.FINDINGS_PATH.read_text(encoding="utf-8"))
+    assert list(data) == ["findings"]
+    assert [list(f) for f in data["findings"]] == [["id", "en", "zh"]] * len(IDS)
+    assert list(lines) == IDS
+    assert all("/work/" not in f["en"] + f["zh"] for f in data["findings"])
+
+
+@pytest.mark.parametrize("data, message", [
+    ([], "expected"),
+    ({"findings": []}, "expected"),
+    ({"findings": [{"id": "a", "en": "x"}]}, "exactly the keys"),
+    ({"findings": [{"id": "a", "en": "x", "zh": " "}]}, "empty"),
+    ({"findings": [{"id": "a", "en": "x", "zh": "y"}, {"id": "a", "en": "x", "zh": "y"}]},
+     "repeated"),
+])
+def test_bad_files_are_refused(tmp_path: Path, data: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        findings.load_findings(write(tmp_path, data))
+
+
+def test_unreadable_file_and_unknown_language_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "findings.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read"):
+        findings.load_findings(bad)
+    with pytest.raises(InputError, match="unknown language"):
+        findings.key_findings("fr")
+
+
+def test_markdown_block_per_language(tmp_path: Path) -> None:
+    path = write(tmp_path, {"findings": [{"id": "a", "en": "One.", "zh": "一。"},
+                                         {"id": "b", "en": "Two.", "zh": "二。"}]})
+    assert findings.markdown_block("en", path) == "- One.\n- Two.\n"
+    assert findings.markdown_block("zh", path) == "- 一。\n- 二。\n"
+
+
+def readme(body: str) -> str:
+    return ("# Title\n\n<!-- findings:start (generated) -->\n" + body
+            + "<!-- findings:end -->\n\nafter\n")
+
+
+def test_update_readmes_rewrites_both_blocks(tmp_path: Path) -> None:
+    path = write(tmp_path, {"findings": [{"id": "a", "en": "One.", "zh": "一。"}]})
+    (tmp_path / "README.md").write_text(readme("- old\n"), encoding="utf-8")
+    (tmp_path / "README.zh-CN.md").write_text(readme(""), encoding="utf-8")
+    changed = findings.update_readmes(tmp_path, path)
+    assert [p.name for p in changed] == ["README.md", "README.zh-CN.md"]
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme("- One.\n")
+    assert (tmp_path / "README.zh-CN.md").read_text(encoding="utf-8") == readme("- 一。\n")
+    assert findings.update_readmes(tmp_path, path) == []  # already up to date
+
+
+def test_update_readmes_is_all_or_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, {"findings": [{"id": "a", "en": "One.", "zh": "一。"}]})
+    (tmp_path / "README.md").write_text(readme("- old\n"), encoding="utf-8")
+    (tmp_path / "README.zh-CN.md").write_text("# no block\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"README\.zh-CN\.md has no"):
+        findings.update_readmes(tmp_path, path)
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme("- old\n")
+    (tmp_path / "README.zh-CN.md").unlink()  # the Chinese README is optional
+    assert [p.name for p in findings.update_readmes(tmp_path, path)] == ["README.md"]
+
+
+def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert findings.main(["--markdown", "--lang", "zh"]) == 0
+    assert capsys.readouterr().out == findings.markdown_block("zh")
+    with pytest.raises(SystemExit) as stop:
+        findings.main(["--lang", "fr"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+# --- every number of every finding, recomputed ----------------------------------------------------
+
+
+def test_structure(lines: dict[str, str], lines_zh: dict[str, str]) -> None:
     lengths = {k: len(re.sub(r"\s", "", TEXT[a:b])) for k, (a, b) in SPANS.items()}
     answers = {k: lengths[k] for k in OFFICIALS}
     longest, shortest = max(answers, key=answers.get), min(answers, key=answers.get)
     assert (longest, shortest) == ("陶爱莲", "葛平")
-    expected = [len(OUTLETS), len(OUTLETS), len(OFFICIALS), len(OFFICIALS),
-                answers[shortest], answers[longest]]
-    line = lines[0]
-    assert ints(line) == expected
+    line = lines["structure"]
+    assert ints(line) == [len(OUTLETS), len(OUTLETS), len(OFFICIALS), len(OFFICIALS),
+                          answers[shortest], answers[longest]]
     assert f"({shortest})" in line and f"({longest})" in line
+    assert sorted(ints(lines_zh["structure"])) == sorted(ints(line))
 
 
-def test_categories_line(lines: list[str]) -> None:
+def test_categories(lines: dict[str, str]) -> None:
     lists = re.findall(r"第[一二三]类是“(.+?)”[^包]*包括(.+?)等", TEXT)
     named = [d for _, items in lists for d in items.split("、")]
-    assert len(lists) == 3 and len(named) == 9
-    assert set(named) <= set(PLAN_DOMAINS)
+    assert len(lists) == 3 and len(named) == 9 and set(named) <= set(PLAN_DOMAINS)
     unplaced = [d for d in PLAN_DOMAINS if d not in named]
-    line = lines[1]
+    line = lines["categories"]
     assert ints(line) == [len(PLAN_DOMAINS), len(lists), len(named)]
     assert all(d in line for d in unplaced) and not any(d in line for d in named)
+    assert "这12个重点领域" in TEXT  # the transcript's own count
 
 
-def test_coverage_line(lines: list[str]) -> None:
-    # A domain is mentioned when its plan name, or a term or entity that reference data links
-    # to it, occurs anywhere in the text (plain substring test, no overlap resolution).
-    surfaces: dict[str, set[str]] = {d: {d} for d in PLAN_DOMAINS}
+def surfaces() -> dict[str, dict[str, str]]:
+    """Plan name -> {surface: basis} from the reference files (names, terms, linked entities)."""
     ids = {}
     with (paths.REFERENCE / "domains.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             ids[row["id"]] = row["name_zh"]
-    for name in ("domain_terms", "entities"):
-        with (paths.REFERENCE / f"{name}.csv").open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                key = row.get("term") or row["name"]
-                if row["domain"]:
-                    surfaces[ids[row["domain"]]].add(key)
-    named = [d for d in PLAN_DOMAINS if any(s in TEXT for s in surfaces[d])]
-    never = [d for d in PLAN_DOMAINS if d not in named]
-    assert never == ["新型移动出行", "在线研发设计"]
+    out: dict[str, dict[str, str]] = {d: {d: "name"} for d in PLAN_DOMAINS}
+    with (paths.REFERENCE / "domain_terms.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            out[ids[row["domain"]]][row["term"]] = row["basis"]
+    with (paths.REFERENCE / "entities.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["domain"]:
+                out[ids[row["domain"]]][row["name"]] = "entity"
+    return out
 
-    # Mentions per answer: leftmost-longest matching with one regular expression.
-    pattern = re.compile("|".join(
-        re.escape(s) for s in sorted({s for v in surfaces.values() for s in v}, key=len,
-                                     reverse=True)))
-    domain_of = {s: d for d, v in surfaces.items() for s in v}
-    top = {}
-    for party in OFFICIALS[1:]:
-        a, b = SPANS[party]
-        counts: dict[str, int] = {}
-        for m in pattern.finditer(TEXT, a, b):
-            counts[domain_of[m.group()]] = counts.get(domain_of[m.group()], 0) + 1
-        top[party] = max(counts.items(), key=lambda kv: kv[1]) if counts else ("", 0)
-    assert top["陶爱莲"] == ("", 0)
-    line = lines[2]
-    shown = [top[p][1] for p in OFFICIALS[1:] if top[p][0]]
-    assert ints(line) == [len(named), len(PLAN_DOMAINS), *shown]
+
+def mention_counts(lo: int = 0, hi: int = len(TEXT)) -> pd.DataFrame:
+    """Leftmost-longest matches of every surface in TEXT[lo:hi], by plan name and basis."""
+    table = surfaces()
+    where = {s: (d, b) for d, v in table.items() for s, b in v.items()}
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(where, key=len, reverse=True)))
+    rows = [where[m.group()] for m in pattern.finditer(TEXT, lo, hi)]
+    frame = pd.DataFrame(rows, columns=["domain", "basis"])
+    return pd.crosstab(frame["domain"], frame["basis"]).reindex(
+        index=PLAN_DOMAINS, columns=["name", "editorial", "entity"], fill_value=0)
+
+
+def test_mentions_split_by_basis(lines: dict[str, str], lines_zh: dict[str, str]) -> None:
+    counts = mention_counts()
+    total = counts.sum(axis=1)
+    named = counts.index[counts["name"] > 0].tolist()
+    never = counts.index[total == 0].tolist()
+    assert never == ["新型移动出行", "在线研发设计"]
+    # names as said, with a plain substring count: the plan's names occur this often
+    assert TEXT.count("在线金融") == counts.at["在线金融", "name"] == 3
+    assert TEXT.count("“无接触”配送") == counts["name"].max() == 4
+    first, second = total.sort_values(ascending=False, kind="stable").index[:2]
+    line = lines["mentions"]
+    assert ints(line) == [len(named), len(PLAN_DOMAINS), counts["name"].max(),
+                          counts[["editorial", "entity"]].to_numpy().sum(),
+                          counts.at[first, "name"], total[first],
+                          counts.at[second, "name"], total[second]]
+    assert (first, second) == ("在线金融", "在线医疗") and first in line and second in line
+    assert line.startswith("Counting names as said")
+    assert sorted(ints(lines_zh["mentions"])) == sorted(ints(line))
+
+
+def test_answers_name_rarely(lines: dict[str, str]) -> None:
+    expected = []
     for party in ("郑锦", "葛平", "刘敏"):
-        assert f"{party} {top[party][0]} ({top[party][1]})" in line
-    assert "陶爱莲 none" in line
-    # the counts are mentions (name, editorial term or linked entity), not names said:
-    # 郑锦 never says 在线医疗 itself, and “无接触”配送 is written far fewer times than counted
-    assert "mentioned (by name, an editorial term or a linked entity" in line
-    assert "names" not in line.split("overview")[1]
-    a, b = SPANS["郑锦"]
-    assert TEXT.count("在线医疗", a, b) == 0 < top["郑锦"][1]
+        counts = mention_counts(*SPANS[party])
+        total = counts.sum(axis=1)
+        top = total.idxmax()
+        expected += [total[top], counts.at[top, "name"]]
+        assert top in lines["answers"]
+    assert mention_counts(*SPANS["陶爱莲"]).to_numpy().sum() == 0
+    assert ints(lines["answers"]) == expected
+    assert expected[:2] == [16, 0]  # 郑锦 never says 在线医疗
+    assert TEXT.count("在线医疗", *SPANS["郑锦"]) == 0
 
 
 def expected_quantities() -> list[dict[str, str]]:
@@ -156,132 +247,62 @@ def expected_quantities() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def test_quantities_line(lines: list[str]) -> None:
-    rows = expected_quantities()
-    in_answers = [r for r in rows if owner(int(r["start"])) in OFFICIALS]
-    in_questions = [r for r in rows if owner(int(r["start"])) in OUTLETS]
-    assert len(in_answers) + len(in_questions) == len(rows)
-    # the change words of online_economy.numbers.GROWTH_WORDS (增长, 提升, 增加, 倍增)
-    growth = re.compile(
-        r"(?:增长|提升|增加|倍增)了?(?:近|约)?(\d+(?:\.\d+)?)%(?:和(\d+(?:\.\d+)?)%)?")
-    rates: list[tuple[float, int]] = []
-    for party in OFFICIALS:
-        a, b = SPANS[party]
-        for m in growth.finditer(TEXT, a, b):
-            rates += [(float(g), m.start()) for g in m.groups() if g]
-    assert len(rates) == 10
-    top, at = max(rates)
-    assert top == 167 and owner(at) == "刘敏"
-    line = lines[3]
-    assert ints(line)[:4] == [len(in_answers), len(OFFICIALS), len(rates), top]
-    quote = line[line.index("刘敏: ") + 4: -2]
-    assert quote in TEXT and quote.endswith("167%") and "交易额" in quote
+def is_framework(row: dict[str, str]) -> bool:
+    """12个 followed by (重点)(发展)领域, or a count of 类: the taxonomy counting itself."""
+    after = TEXT[int(row["end"]):int(row["end"]) + 6]
+    return row["unit"] in {"类", "大类"} or bool(re.match(r"(重点)?(发展)?领域", after))
 
 
-def test_figures_line(lines: list[str]) -> None:
+def test_figures(lines: dict[str, str]) -> None:
     rows = expected_quantities()
-    per_party = {p: sum(owner(int(r["start"])) == p for r in rows) for p in OFFICIALS}
+    framework = [r for r in rows if is_framework(r)]
+    assert [r["surface"] for r in framework] == ["12个", "12个", "3大类", "3类", "12个"]
+    said = [r for r in rows if owner(int(r["start"])) in OFFICIALS and not is_framework(r)]
+    per_party = {p: sum(owner(int(r["start"])) == p for r in said) for p in OFFICIALS}
     most = max(per_party, key=per_party.get)
-    assert most == "刘敏"
-    line = lines[4]
+    line = lines["figures"]
     numbers = ints(line)
-    assert line.startswith(f"{most}'s answer") and numbers[0] == per_party[most]
-    # Domain attribution is the project's rule; check it against a reading of the text:
-    # market regulation (陶爱莲) is no domain of the plan, so none of 陶爱莲's figures is linked.
-    assert f"all {per_party['陶爱莲']:g} of 陶爱莲's" in line
-    table = findings.findings_table().set_index("finding")["value"]
-    assert numbers[1:4] == [table["domains with at least one quantity"], len(PLAN_DOMAINS),
-                            table["quantities attributed to 在线医疗 (the most)"]]
-    assert numbers[-2] == table["answer quantities with no domain"]
+    assert numbers[:2] == [len(said), len(OFFICIALS)]
+    assert "12个, 3大类, 3类 excluded" in line
+    assert f"{most}'s answer has the most ({per_party[most]})" in line
+    # Domain attribution is the project's rule; check it against the processed table and a
+    # reading of the text: market regulation (陶爱莲) is no domain of the plan.
+    table = pd.read_csv(paths.PROCESSED / "quantities.csv", encoding="utf-8-sig",
+                        keep_default_na=False)
+    table = table[(table["role"] == "answer") & (table["kind"] != "framework")]
+    assert len(table) == len(said)
+    attributed = table.loc[table["domain_zh"] != "", "domain_zh"].value_counts()
+    loose = table[table["domain"] == ""]
+    assert numbers == [len(said), len(OFFICIALS), 12, 3, 3, per_party[most], len(attributed),
+                       len(PLAN_DOMAINS), attributed.max(), len(loose), per_party["陶爱莲"]]
+    assert f"to {len(attributed)} of the 12 domains" in line
+    assert f"{attributed.max()} each" in line
+    assert f"and {len(loose)}, including all {per_party['陶爱莲']} of 陶爱莲's, to none" in line
+    assert (loose["party"] == "陶爱莲").sum() == per_party["陶爱莲"]
 
 
-def test_findings_table_spans() -> None:
-    table = findings.findings_table()
-    assert list(table.columns) == ["finding", "value", "source", "start", "end"]
-    assert table["finding"].is_unique
-    spans = table.dropna(subset=["start"])
-    assert len(spans) >= 4
-    for row in spans.itertuples():
-        assert 0 <= row.start < row.end <= len(TEXT)
-    paragraphs = table.set_index("finding").loc["categories named by 刘平"]
-    assert TEXT[paragraphs["start"]:paragraphs["end"]].startswith("第一类是“无中生有”")
-    assert TEXT[paragraphs["start"]:paragraphs["end"]].count("包括") == 3
-    rate = table.set_index("finding").loc["largest growth rate, %"]
-    assert TEXT[rate["start"]:rate["end"]].endswith("167%")
-    longest = table[table["finding"].str.startswith("longest answer")].iloc[0]
-    a, b = SPANS["陶爱莲"]
-    assert longest["start"] == a and TEXT[longest["start"]:longest["end"]] == TEXT[a:b].rstrip()
-
-
-def test_growth_rates_rule() -> None:
-    import pandas as pd
-
-    frame = pd.DataFrame({
-        "kind": ["percent", "percent", "percent", "count"],
-        "role": ["answer", "answer", "question", "answer"],
-        "surface": ["30%", "100%", "5%", "12个"],
-        "clause": ["用户数同比增长30%", "实现100%焊接自动化", "增长5%", "增长12个"],
-    })
-    assert findings.growth_rates(frame)["surface"].tolist() == ["30%"]
-    # one rule for the project: findings uses numbers.is_growth (增加 and 倍增 count too)
-    frame["clause"] = ["用户数增加30%", "实现100%焊接自动化", "增长5%", "增长12个"]
-    assert findings.growth_rates(frame)["surface"].tolist() == ["30%"]
-    assert not hasattr(findings, "GROWTH_WORDS")
-
-
-def test_lead_in_takes_the_clause_before() -> None:
-    text = "以生鲜电商为例,一季度,交易额达到88亿元,同比增长167%,订单量增长80%。"
-    start = text.index("167%")
-    a, b = findings.lead_in(text, 0, start, start + 4)
-    assert text[a:b] == "交易额达到88亿元,同比增长167%"
-    assert text[slice(*findings.lead_in(text, 0, 0, 3))] == "以生鲜"
-
-
-def test_summary_figure_draws_the_counts() -> None:
-    fig = findings.summary_figure()
-    counts = findings.domain_counts(findings.tables.raw_parsed())
-    left, right = fig.axes[0], fig.axes[1]
-    assert len(left.patches) == len(right.patches) == len(PLAN_DOMAINS)
-    labels = [t.get_text() for t in left.get_yticklabels()]
-    by_label = {f"{z}  {e}": (m, q, g) for z, e, m, q, g in zip(
-        counts["name_zh"], counts["name_en"], counts["mentions"], counts["quantities"],
-        counts["group"], strict=True)}
-    wanted = plotting.category_colours()
-    for label, bar_m, bar_q in zip(labels, left.patches, right.patches, strict=True):
-        mentions, quantities, group = by_label[label]
-        assert bar_m.get_width() == mentions and bar_q.get_width() == quantities
-        assert colors.to_hex(bar_m.get_facecolor()) == wanted[group].lower()
-    # groups appear in the order new, shift, scale, unplaced (top to bottom)
-    groups = [by_label[label][2] for label in labels]
-    assert groups == sorted(groups, key=findings.GROUPS.index)
-    assert [label.split()[0] for label in labels[-3:]] == ["在线金融", "新型移动出行",
-                                                          "在线研发设计"]
-    assert "editorial terms" in left.get_xlabel()
-    notes = [a.get_text() for a in fig.artists if hasattr(a, "get_text")]
-    assert notes == [plotting.SOURCE_WITH_PLAN]
-
-
-def test_summary_figure_saves_deterministically(tmp_path: Path) -> None:
-    out = []
-    for name in ("a", "b"):
-        fig = findings.summary_figure()
-        png, svg = plotting.save_figure(fig, findings.SUMMARY_FIGURE, folder=tmp_path / name)
-        out.append((png.read_bytes(), svg.read_bytes()))
-        plt.close(fig)
-    assert out[0] == out[1]
-    assert out[0][0].startswith(b"\x89PNG") and b"<svg" in out[0][1]
-
-
-def test_classification_line_is_labelled_inference(lines: list[str]) -> None:
-    classify = pytest.importorskip("online_economy.classify")
-    loo = classify.leave_one_out()
-    unplaced = classify.predict_unplaced()
-    line = next((x for x in lines if x.startswith("Inference")), None)
-    if line is None:
-        pytest.skip("online_economy.classify has another interface; the line is left out")
-    cue = sum(p == t for p, t in zip(loo["cue_pred"], loo["true"], strict=True))
-    sim = sum(p == t for p, t in zip(loo["sim_pred"], loo["true"], strict=True))
-    assert ints(line) == [cue, len(loo), sim]
-    assert len(loo) == 9 and "not the transcript" in line
-    for domain in unplaced["domain_zh"]:
-        assert domain in line
+def test_category_test_line(lines: dict[str, str], lines_zh: dict[str, str]) -> None:
+    test = pd.read_csv(paths.PROCESSED / "category_test.csv", encoding="utf-8-sig",
+                       keep_default_na=False)
+    placed = test[test["true"] != ""]
+    with (paths.REFERENCE / "domains.csv").open(encoding="utf-8") as fh:
+        truth = [row["category"] for row in csv.DictReader(fh) if row["category"]]
+    assert sorted(placed["true"]) == sorted(truth) and len(truth) == 9
+    baseline = max(truth.count(c) for c in set(truth))
+    expected = []
+    for scorer in ("cue", "sim"):
+        pred = placed[f"{scorer}_pred"]
+        right = int((pred == placed["true"]).sum())
+        undecided = int((~pred.isin(["new", "shift", "scale"])).sum())
+        expected += [right, len(placed) - right - undecided, undecided]
+    line = lines["category_test"]
+    cue, sim = expected[:3], expected[3:]
+    assert ints(line) == [cue[0], 9, *cue[1:], sim[0], *sim[1:], baseline, 9, 9 // 3, 9]
+    assert baseline == 4 and "always answering 转中做大" in line
+    assert line.startswith("Inference, not the transcript")
+    assert lines_zh["category_test"].startswith("推断，而非实录原文")
+    calls = dict(zip(test["domain_zh"], test["call"], strict=True))
+    assert calls["在线金融"] == "inconclusive" and "在线金融 stays inconclusive" in line
+    assert calls["新型移动出行"] == calls["在线研发设计"] == "no evidence"
+    right = placed[(placed["cue_pred"] == placed["true"]) | (placed["sim_pred"] == placed["true"])]
+    assert ((right["cue_flipped_by"] + right["sim_flipped_by"]) != "").all()
