@@ -21,6 +21,7 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	@echo "Installing the locked environment into $(VENV) ..."
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(PY) -m online_economy.lab --prepare-only >/dev/null
 	@touch $(STAMP)
 
 env: $(STAMP) ## Create or refresh .venv from requirements/lock.txt
@@ -36,8 +37,8 @@ lint: $(STAMP) ## ruff over the code
 	@$(PY) -m ruff check src tests benchmarks tools
 
 NB ?= notebooks
-lab: $(STAMP) ## Open the notebooks in JupyterLab, in the project environment (NB=students for the student copy)
-	@$(PY) -m jupyter lab $(NB)
+lab: $(STAMP) ## Open JupyterLab: project kernel, bundled CJK font, no prompts (NB=students for the student copy)
+	@$(PY) -m online_economy.lab $(NB)
 
 notebooks: $(STAMP) ## Maintainers: re-execute the committed notebooks and solutions in place (refresh stored outputs)
 	@$(PY) -m online_economy.report --in-place

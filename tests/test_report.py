@@ -143,7 +143,7 @@ def test_pages_and_index(built):
 
 def test_no_cdn_references(built):
     pages = sorted((built["tmp"] / "html").rglob("*.html"))
-    assert len(pages) == 5  # two notebooks, index, glossary, figures index
+    assert len(pages) == 6  # two notebooks, index, glossary, figures index
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not CDN.search(text), (page.name, CDN.search(text))

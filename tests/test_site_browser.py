@@ -3,35 +3,26 @@
 The site is built with ``--no-execute`` (stored outputs) into a temporary folder and
 driven over the Chrome DevTools protocol. ``ONLINE_ECONOMY_SITE_NOTEBOOKS`` picks
 another notebook folder; ``ONLINE_ECONOMY_SCREENSHOTS`` also keeps the screenshots.
+Install the browser with ``apt-get install chromium``; without it these tests are skipped.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from online_economy import paths, report
-from online_economy.site import FONT_FACE
+from online_economy.site import FONT_FACE, TRANSCRIPT_PAGE
 
-websocket = pytest.importorskip("websocket")
+pytest.importorskip("websocket")
+from browser_tools import CHROMIUM, DevTools, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOKS = Path(os.environ.get("ONLINE_ECONOMY_SITE_NOTEBOOKS", paths.ROOT / "notebooks"))
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-extensions", "--disable-default-apps", "--mute-audio",
-    "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1280,900",
-    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-]
 PAGE_STATE = """JSON.stringify({
   href: location.href, title: document.title, ready: document.readyState,
   h1: (document.querySelector('h1') || {}).textContent || '',
@@ -40,6 +31,26 @@ PAGE_STATE = """JSON.stringify({
     .map(a => [a.href, a.textContent.trim()]),
   images: [...document.images].map(i => [i.src.slice(0, 60), i.complete, i.naturalWidth]),
 })"""
+
+# Every marked span of the transcript page: kind, id, offsets, its text (with the pieces of a
+# span that another crosses), whether the keyboard reaches it, and its colour.
+MARKS = """JSON.stringify([...document.querySelectorAll('[data-kind][id]')].map(e => ({
+  kind: e.dataset.kind, id: e.id, start: +e.dataset.start, end: +e.dataset.end,
+  text: e.textContent + [...document.querySelectorAll(`[data-of="${e.id}"]`)]
+    .map(x => x.textContent).join(''),
+  tab: e.tabIndex, category: e.dataset.category || '', basis: e.dataset.basis || '',
+  colour: getComputedStyle(e).getPropertyValue('--c').trim(),
+})))"""
+# Focus one quantity as the keyboard would and read the tooltip drawn beside it.
+FOCUS = """(() => {
+  const q = document.querySelector('mark[data-kind="quantity"][data-domain]:not([data-domain=""])');
+  q.scrollIntoView({block: 'center'});
+  q.focus();
+  const after = getComputedStyle(q, '::after');
+  return JSON.stringify({id: q.id, active: document.activeElement === q, tip: q.dataset.tip,
+    content: after.content, display: after.display, visibility: after.visibility});
+})()"""
+SHOTS = ("index.png", "notebook.png", "transcript.png", "transcript-focus.png")
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM}"),
@@ -50,52 +61,9 @@ pytestmark = [
 ]
 
 
-class DevTools:
-    """A minimal Chrome DevTools protocol client for one page."""
-
-    def __init__(self, ws_url: str) -> None:
-        self.ws = websocket.create_connection(ws_url, timeout=20, suppress_origin=True)
-        self.next_id = 0
-        self.events: list[dict] = []
-
-    def call(self, method: str, **params) -> dict:
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("id") == self.next_id:
-                assert "error" not in msg, (method, msg["error"])
-                return msg.get("result", {})
-            self.events.append(msg)
-
-    def wait_for(self, event: str, timeout: float = 20) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, msg in enumerate(self.events):
-                if msg.get("method") == event:
-                    return self.events.pop(i)
-            assert time.monotonic() < deadline, f"no {event} within {timeout} s"
-            self.events.append(json.loads(self.ws.recv()))
-
-    def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result["result"]["value"]
-
-    def open(self, url: str) -> dict:
-        self.events.clear()
-        self.call("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
-        return json.loads(self.evaluate(PAGE_STATE))
-
-    def screenshot(self, path: Path) -> None:
-        data = self.call("Page.captureScreenshot", format="png")["data"]
-        path.write_bytes(base64.b64decode(data))
-
-
-def _local_json(port: int, path: str):
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-        return json.load(response)
+def _open(tools: DevTools, url: str) -> dict:
+    tools.open(url)
+    return json.loads(tools.evaluate(PAGE_STATE))
 
 
 @pytest.fixture(scope="module")
@@ -106,59 +74,43 @@ def visit(tmp_path_factory):
     status = report.main(["--no-execute", "--notebooks", str(NOTEBOOKS), "--html",
                           str(html_dir), "--processed", str(tmp / "processed")])
     assert status == 0
-    profile = tmp / "profile"
-    browser = subprocess.Popen(
-        [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.is_file() and port_file.read_text().strip()):
-            assert browser.poll() is None, "Chromium exited at start"
-            assert time.monotonic() < deadline, "Chromium did not start in 30 s"
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-        target = next(t for t in _local_json(port, "/json/list") if t["type"] == "page")
-        tools = DevTools(target["webSocketDebuggerUrl"])
-        for domain in ("Page", "Runtime", "Network", "DOM", "CSS"):
-            tools.call(f"{domain}.enable")
+    with chromium(tmp / "profile") as tools:
         tools.call("Network.emulateNetworkConditions", offline=True, latency=0,
                    downloadThroughput=-1, uploadThroughput=-1)
         index_url = (html_dir / "index.html").as_uri()
-        pages = {index_url: tools.open(index_url)}
-        requests = [e["params"]["request"]["url"] for e in tools.events
-                    if e.get("method") == "Network.requestWillBeSent"]
+        pages = {index_url: _open(tools, index_url)}
+        requests = tools.requests()
         tools.screenshot(tmp / "index.png")
-        fonts = _fonts_of(tools, "h1")
+        fonts = tools.fonts_of("h1")
         for url, _ in pages[index_url]["links"]:
-            pages[url] = tools.open(url)
-            requests += [e["params"]["request"]["url"] for e in tools.events
-                         if e.get("method") == "Network.requestWillBeSent"]
-        first = next(url for url, _ in pages[index_url]["links"] if url.endswith(".html"))
-        tools.open(first)
+            pages[url] = _open(tools, url)
+            requests += tools.requests()
+        first = next(url for url, _ in pages[index_url]["links"]
+                     if url.endswith(".html") and not url.endswith(TRANSCRIPT_PAGE))
+        notebook = _open(tools, first)
         tools.screenshot(tmp / "notebook.png")
+        transcript_url = (html_dir / TRANSCRIPT_PAGE).as_uri()
+        pages[transcript_url] = _open(tools, transcript_url)
+        requests += tools.requests()
+        marks = json.loads(tools.evaluate(MARKS))
+        transcript_fonts = tools.fonts_of("p.zh")
+        tools.screenshot(tmp / "transcript.png")
+        tools.call("Emulation.setFocusEmulationEnabled", enabled=True)
+        focus = json.loads(tools.evaluate(FOCUS))
+        tools.screenshot(tmp / "transcript-focus.png")
+        for kind in ("keyDown", "keyUp"):
+            tools.call("Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab",
+                       windowsVirtualKeyCode=9)
+        focus["after_tab"] = tools.evaluate(
+            "(document.activeElement.id || '') + ' ' + (document.activeElement.dataset.kind || '')")
         keep = os.environ.get("ONLINE_ECONOMY_SCREENSHOTS")
         if keep:
             Path(keep).mkdir(parents=True, exist_ok=True)
-            for shot in ("index.png", "notebook.png"):
+            for shot in SHOTS:
                 shutil.copy2(tmp / shot, Path(keep) / shot)
-        tools.ws.close()
-    finally:
-        browser.terminate()
-        try:
-            browser.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            browser.kill()
-            browser.wait(timeout=10)
     return {"tmp": tmp, "index": index_url, "pages": pages, "requests": requests,
-            "fonts": fonts}
-
-
-def _fonts_of(tools: DevTools, selector: str) -> list[dict]:
-    root = tools.call("DOM.getDocument")["root"]["nodeId"]
-    node = tools.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
-    return tools.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
+            "fonts": fonts, "html": html_dir, "notebook": notebook, "marks": marks,
+            "transcript_fonts": transcript_fonts, "focus": focus}
 
 
 def test_index_links_every_notebook(visit):
@@ -182,19 +134,70 @@ def test_every_linked_page_loads_with_its_title_and_images(visit):
             assert complete and width > 0, f"image {src}… did not load in {url}"
 
 
-def test_nothing_was_fetched_from_the_network(visit):
+def test_nothing_was_fetched_from_outside_the_site_folder(visit):
     assert visit["requests"], "no requests were recorded at all"
+    folder = visit["html"].as_uri() + "/"
     for url in visit["requests"]:
-        assert url.startswith(("file:", "data:")), url
+        assert url.startswith((folder, "data:")), url
+    assert any(url.endswith(".otf") for url in visit["requests"]), "the font was not loaded"
 
 
 def test_screenshots_were_taken(visit):
-    for shot in ("index.png", "notebook.png"):
+    for shot in SHOTS:
         data = (visit["tmp"] / shot).read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 5000
 
 
 def test_chinese_text_is_drawn_with_the_bundled_font(visit):
     """The pages bring their own CJK font (no system font needed): the heading uses it."""
-    used = {f["familyName"]: f["glyphCount"] for f in visit["fonts"]}
+    used = visit["fonts"]
     assert used.get(FONT_FACE, 0) >= len("在线新经济"), used
+
+
+def test_index_and_notebook_pages_link_the_transcript(visit):
+    for page in (visit["pages"][visit["index"]], visit["notebook"]):
+        linked = {url.rsplit("/", 1)[-1] for url, _ in page["links"]}
+        assert TRANSCRIPT_PAGE in linked, page["href"]
+
+
+def _table(visit, name: str) -> pd.DataFrame:
+    return pd.read_csv(visit["tmp"] / "processed" / name, encoding="utf-8-sig",
+                       keep_default_na=False)
+
+
+def test_every_quantity_is_marked_exactly_once_at_its_offsets(visit):
+    text = paths.TRANSCRIPT.read_text(encoding="utf-8")
+    quantities = _table(visit, "quantities.csv")
+    marked = [m for m in visit["marks"] if m["kind"] == "quantity"]
+    assert len(marked) == len(quantities)
+    assert sorted((m["start"], m["end"]) for m in marked) == sorted(
+        zip(quantities["start"], quantities["end"], strict=True))
+    for m in marked:
+        assert m["text"] == text[m["start"]:m["end"]], m
+        assert m["tab"] == 0 and m["colour"], m
+
+
+def test_every_domain_mention_is_marked_with_its_category_and_basis(visit):
+    mentions = _table(visit, "domain_mentions.csv")
+    marked = sorted((m["start"], m["end"], m["text"], m["category"], m["basis"])
+                    for m in visit["marks"] if m["kind"] == "mention")
+    basis = mentions["basis"] if "basis" in mentions.columns else ["unknown"] * len(mentions)
+    assert marked == sorted(zip(mentions["start"], mentions["end"], mentions["term"],
+                                mentions["category"], basis, strict=True))
+    colours = {m["category"]: m["colour"] for m in visit["marks"] if m["kind"] == "mention"}
+    assert len({colours[c] for c in ("new", "shift", "scale")}) == 3
+
+
+def test_a_focused_quantity_shows_its_tooltip(visit):
+    focus = visit["focus"]
+    assert focus["active"], "the quantity did not take the focus"
+    assert focus["display"] != "none" and focus["visibility"] == "visible"
+    assert "value " in focus["content"] and focus["tip"].split("\n")[0] in focus["content"]
+    # the Tab key moves on to the next marked span
+    ident, kind = focus["after_tab"].split(" ")
+    assert kind in ("quantity", "mention") and ident != focus["id"], focus["after_tab"]
+
+
+def test_the_transcript_chinese_is_drawn_with_the_bundled_font(visit):
+    used = visit["transcript_fonts"]
+    assert used.get(FONT_FACE, 0) >= 20 and set(used) == {FONT_FACE}, used

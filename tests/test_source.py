@@ -177,7 +177,7 @@ def test_load_raw_detects_a_changed_file(tmp_path: Path) -> None:
     message = _error(load_raw, copy, provenance)
     assert message.startswith(f"{copy} has changed (sha256 {sha256_file(copy)}, expected ")
     assert message.endswith(
-        "; restore it byte for byte from ../shared/seed/2020-04-13-press-conference.txt"
+        "; restore it with `git checkout -- data/raw/2020-04-13-press-conference.txt`"
     )
     shutil.copyfile(paths.TRANSCRIPT, copy)
     assert load_raw(copy, provenance).text == load_raw().text

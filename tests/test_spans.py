@@ -1,4 +1,4 @@
-"""Every offset that any reference CSV cites into the raw transcript, and the checker itself."""
+"""Every offset that any data CSV (reference or external) cites into the raw transcript."""
 
 from __future__ import annotations
 
@@ -10,21 +10,35 @@ import pytest
 from online_economy import paths, spans
 
 TEXT = paths.TRANSCRIPT.read_text(encoding="utf-8")
-REFERENCE_CSVS = sorted(paths.REFERENCE.glob("*.csv"))
-MINE = {"categories": 12, "domains": 9, "entities": 44}
+SPAN_CSVS = spans.span_files()
+MINE = {"categories": 12, "domains": 9, "entities": 44, "cross_checks": 12}
 
 
-@pytest.mark.parametrize("path", REFERENCE_CSVS, ids=[p.name for p in REFERENCE_CSVS])
+@pytest.mark.parametrize(
+    "path", SPAN_CSVS, ids=[p.relative_to(paths.DATA).as_posix() for p in SPAN_CSVS]
+)
 def test_every_cited_span_matches_the_transcript(path: Path) -> None:
     problems = spans.check_spans(path, TEXT)
     assert problems == [], f"{len(problems)} bad spans in {path.name}:\n" + "\n".join(problems)
 
 
-def test_the_glob_sees_the_taxonomy_files() -> None:
-    names = {p.stem for p in REFERENCE_CSVS}
-    assert set(MINE) <= names
+def test_span_files_cover_reference_and_external(tmp_path: Path) -> None:
+    folders = {p.parent for p in SPAN_CSVS}
+    assert folders == {paths.REFERENCE, paths.DATA / "external"}
+    (tmp_path / "external").mkdir()
+    (tmp_path / "external" / "b.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "external" / "notes.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "a.csv").write_text("x\n", encoding="utf-8")
+    found = [p.relative_to(tmp_path).as_posix() for p in spans.span_files(tmp_path)]
+    assert found == ["reference/a.csv", "external/b.csv"]
+
+
+def test_the_glob_sees_the_taxonomy_and_external_files() -> None:
+    by_stem = {p.stem: p for p in SPAN_CSVS}
+    assert set(MINE) <= set(by_stem)
     for stem, minimum in MINE.items():
-        frame = pd.read_csv(paths.REFERENCE / f"{stem}.csv", dtype=str, keep_default_na=False)
+        frame = pd.read_csv(by_stem[stem], dtype=str, keep_default_na=False)
         cited = spans.cited_spans(frame, TEXT, stem)
         assert len(cited) >= minimum, stem
         assert (cited["found"] == cited["quote"]).sum() + (cited["quote"].isna()).sum() == len(

@@ -159,3 +159,13 @@ def test_is_framework_reads_the_words_after_the_number() -> None:
     assert tables.is_framework(text, text.index("个") + 1, "个")
     assert not tables.is_framework(text, text.index("省"), "个")
     assert tables.is_framework("3类", 2, "类")
+
+
+def test_growth_rates_are_percentages_whose_clause_says_a_change(parsed) -> None:
+    quantities = tables.quantities_table(parsed)
+    growth = quantities[quantities["growth"]]
+    assert len(growth) == 10
+    assert (growth["kind"] == "percent").all()
+    assert growth["clause"].map(lambda c: any(w in c for w in tables.GROWTH_WORDS)).all()
+    shares = quantities[(quantities["kind"] == "percent") & ~quantities["growth"]]
+    assert not shares["clause"].str.contains("增长").any()

@@ -306,7 +306,7 @@ def run(args: argparse.Namespace) -> int:
         tables, lines, glossary = side.result()
         rendered = [page.result() for page in pages]
     print(f"tables: {len(tables)} written to {_shown(args.processed)}")
-    site.write_site(rendered, args.html, lines, args.figures, glossary)
+    site.write_site(rendered, args.html, lines, args.figures, glossary, args.processed)
     print(f"done in {time.perf_counter() - start:.1f} s: site {_shown(args.html / 'index.html')}"
           f", tables {_shown(args.processed)}, figures {_shown(args.figures)}")
     return 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -154,11 +153,14 @@ def load_raw(path: Path | None = None, provenance: Path | None = None) -> Transc
     transcript = read_transcript(path)
     actual = sha256_file(path)
     if actual != expected:
-        origin = str(record.get("obtained_from", ""))
-        found = re.search(r"\(([^()]+)\)", origin)
-        origin = found.group(1) if found else origin or "its original source"
         raise InputError(
             f"{_shown(path)} has changed (sha256 {actual}, expected {expected}); "
-            f"restore it byte for byte from {origin}"
+            f"restore it with `{restore_command(record)}`"
         )
     return transcript
+
+
+def restore_command(record: dict[str, object]) -> str:
+    """The git command that restores the committed raw file the provenance ``record`` describes."""
+    name = Path(str(record.get("file") or paths.TRANSCRIPT.name)).name
+    return f"git checkout -- {(paths.RAW / name).relative_to(paths.ROOT).as_posix()}"

@@ -15,6 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from online_economy import paths
+
+#: Folders under ``data/`` whose CSV files may cite spans of the raw transcript.
+SPAN_FOLDERS = ("reference", "external")
+
 LINE = "<whole paragraph>"
 
 #: file stem -> span name -> quote column (or LINE), for spans without an ``<x>`` column.
@@ -31,6 +36,12 @@ QUOTE_COLUMN_FOR: dict[str, dict[str, str]] = {
 
 _START = re.compile(r"^(?P<x>.+)_start$")
 SPAN_COLUMNS = ("file", "row", "span", "start", "end", "quote", "found")
+
+
+def span_files(data: Path | None = None) -> list[Path]:
+    """Every CSV in the :data:`SPAN_FOLDERS` of ``data`` (default ``data/``), sorted by folder."""
+    root = paths.DATA if data is None else Path(data)
+    return [csv for folder in SPAN_FOLDERS for csv in sorted((root / folder).glob("*.csv"))]
 
 
 def span_names(frame: pd.DataFrame) -> list[str]:
@@ -137,7 +148,7 @@ def _problems_for(frame: pd.DataFrame, text: str, name: str) -> list[str]:
 
 
 def check_spans(path_or_frame: Path | str | pd.DataFrame, text: str, name: str = "") -> list[str]:
-    """Problems with every span a reference CSV (path or frame) cites; [] means all good."""
+    """Problems with every span a data CSV (path or frame) cites; [] means all good."""
     if isinstance(path_or_frame, pd.DataFrame):
         return _problems_for(path_or_frame, text, name or "<frame>")
     path = Path(path_or_frame)

@@ -25,13 +25,16 @@ from .taxonomy import MENTION_BASES, find_mentions, load_domains
 FRAMEWORK_UNITS = frozenset({"类", "大类"})
 FRAMEWORK_NEXT = re.compile(r"(?:重点)?(?:发展)?领域")
 
+#: A percentage is a growth rate when its clause says a change with one of these words.
+GROWTH_WORDS = ("倍增", "增长", "提升", "增加")
+
 CLAUSE_BREAK = re.compile(r"[,，;；。！？!?：:]")
 
 QUANTITY_COLUMNS = [
     "quantity", "surface", "value", "value_high", "unit", "unit_surface", "qualifier", "kind",
     "start", "end", "turn", "exchange", "role", "party", "paragraph", "sentence",
     "sentence_start", "sentence_end", "sentence_text", "clause", "domain", "domain_zh", "category",
-    "domain_basis",
+    "domain_basis", "growth",
 ]
 
 
@@ -148,6 +151,7 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
         s = sentences.iloc[i]
         lo, hi = clause_bounds(parsed.text, q.start, q.end, int(s["start"]), int(s["end"]))
         question_domain = by_question.get(int(s["exchange"]), "")
+        clause = parsed.text[lo:hi].strip()
         framework = is_framework(parsed.text, q.end, q.unit_surface)
         domain, basis = ("", "") if framework else _attribute(
             mentions, q.start, s, hi, question_domain
@@ -161,11 +165,12 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
             "sentence": int(s["sentence"]), "sentence_start": int(s["start"]),
             "sentence_end": int(s["end"]),
             "sentence_text": s["text"],
-            "clause": parsed.text[lo:hi].strip(),
+            "clause": clause,
             "domain": domain,
             "domain_zh": domains.at[domain, "name_zh"] if domain else "",
             "category": _category(domains, domain),
             "domain_basis": basis,
+            "growth": q.kind == "percent" and any(w in clause for w in GROWTH_WORDS),
         })
     frame = pd.DataFrame(rows, columns=[c for c in QUANTITY_COLUMNS if c != "quantity"])
     frame.insert(0, "quantity", range(1, len(frame) + 1))
