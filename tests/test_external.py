@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from online_economy import numbers, paths, taxonomy
+from online_economy import paths, tables, taxonomy
 
 EXTERNAL = paths.DATA / "external"
 SOURCES_DOC = paths.ROOT / "docs" / "sources.md"
@@ -67,7 +67,7 @@ def cited_urls(frame: pd.DataFrame) -> list[str]:
 
 @cache
 def quantities() -> pd.DataFrame:
-    return numbers.tidy_quantities()
+    return tables.quantities_table(tables.raw_parsed())
 
 
 @pytest.mark.parametrize(("name", "columns"), [("plan_facts.csv", PLAN_COLUMNS),
@@ -173,7 +173,7 @@ def test_each_cross_check_is_a_quantity_of_the_transcript() -> None:
     starts, ends = CHECKS["figure_start"].astype(int), CHECKS["figure_end"].astype(int)
     found = tidy.reindex(list(zip(starts, ends, strict=True)))
     assert found["surface"].tolist() == CHECKS["figure"].tolist()
-    assert [p.split(". ", 1)[1] for p in found["answer"]] == CHECKS["speaker"].tolist()
+    assert found["party"].tolist() == CHECKS["speaker"].tolist()
     report = CHECKS["report_value"].astype(float).to_numpy()
     same = report == found["value"].to_numpy()
     match = (CHECKS["verdict"] == "match").to_numpy()

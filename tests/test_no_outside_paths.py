@@ -12,7 +12,7 @@ import pytest
 from online_economy import paths
 
 #: Ways of naming material that lives beside the repository instead of in it (the project's
-#: own sources document is docs/sources.md, in lower case; an upper-case SOURCES.md is not ours).
+#: own sources document is docs/sources.md, in lower case; an upper-case one is not ours).
 OUTSIDE = re.compile(r"\.\./shared|shared[ _-](?:material|seed)|(?-i:\bSOURCES\.md\b)",
                      re.IGNORECASE)
 

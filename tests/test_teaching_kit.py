@@ -1,0 +1,70 @@
+"""The teaching kit in the notebooks: levels and times, from-scratch exercises, quizzes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from online_economy import paths, quiz, report
+
+NOTEBOOKS = sorted(paths.ROOT.glob(f"notebooks/{report.NOTEBOOK_GLOB}"))
+LEVELS = ("starter", "core", "stretch")
+HEADING = re.compile(r"^#{2,4} Exercise (\d+\.\d+) · (starter|core|stretch) · (\d+) min\b", re.M)
+FROM_SCRATCH = re.compile(r"\b(jieba|re|pd|pandas)\.\w+")
+
+
+def _cells(path: Path) -> list[nbformat.NotebookNode]:
+    return nbformat.read(path, as_version=4).cells
+
+
+def _exercises(path: Path) -> list[nbformat.NotebookNode]:
+    return [c for c in _cells(path) if c.cell_type == "markdown"
+            and "exercise" in c.metadata.get("tags", [])]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_has_a_level_and_a_time(path: Path) -> None:
+    exercises = _exercises(path)
+    assert exercises
+    for cell in exercises:
+        tags = cell.metadata["tags"]
+        levels = [t.split(":", 1)[1] for t in tags if t.startswith("level:")]
+        minutes = [int(t.split(":", 1)[1]) for t in tags if t.startswith("minutes:")]
+        assert len(levels) == 1 and levels[0] in LEVELS, (path.name, tags)
+        assert len(minutes) == 1 and 3 <= minutes[0] <= 60, (path.name, tags)
+        heading = HEADING.search(cell.source)
+        assert heading, (path.name, cell.source[:80])
+        assert (heading[2], int(heading[3])) == (levels[0], minutes[0]), heading[0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[:-1], ids=lambda p: p.name)
+def test_every_analysis_notebook_has_a_from_scratch_exercise(path: Path) -> None:
+    scratch = [c for c in _exercises(path) if "from-scratch" in c.metadata["tags"]]
+    assert scratch, f"{path.name}: no exercise tagged from-scratch"
+    number = path.name[:2]
+    solutions = next(paths.ROOT.glob(f"notebooks/solutions/{number}-*-solutions.ipynb"))
+    code = "\n".join(c.source for c in _cells(solutions) if c.cell_type == "code")
+    assert FROM_SCRATCH.search(code), f"{solutions.name} calls no library directly"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_quiz_can_be_checked(path: Path) -> None:
+    number = path.name[:2]
+    key = quiz.load_key(number)
+    assert len(key) >= 3
+    code = "\n".join(c.source for c in _cells(path) if c.cell_type == "code")
+    assert f'quiz.check("{number}"' in code, f"{path.name} has no quiz.check cell"
+    solutions = next(paths.ROOT.glob(f"notebooks/solutions/{number}-*-solutions.ipynb"))
+    code = "\n".join(c.source for c in _cells(solutions) if c.cell_type == "code")
+    assert f'quiz.check("{number}"' in code, f"{solutions.name} does not check the model answers"
+
+
+def test_the_model_answers_are_right() -> None:
+    """Every key's answer marks itself right (the keys agree with the checker)."""
+    for path in sorted(quiz.FOLDER.glob("*.csv")):
+        key = quiz.load_key(path.stem)
+        answers = dict(zip(key["item"], key["answer"], strict=True))
+        assert set(quiz.check(path.stem, answers)["result"]) == {"right"}, path.name
