@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -68,3 +69,37 @@ def test_the_model_answers_are_right() -> None:
         key = quiz.load_key(path.stem)
         answers = dict(zip(key["item"], key["answer"], strict=True))
         assert set(quiz.check(path.stem, answers)["result"]) == {"right"}, path.name
+
+
+GUIDE = paths.ROOT / "docs" / "teaching.md"
+
+
+def test_every_session_plan_fills_ninety_minutes_without_gaps() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    tables = re.findall(r"\| Minutes \| Activity \|\n\|[-|]+\|\n((?:\|.*\|\n)+)", text)
+    course = text[text.index("| Session | Before it"):].split("\n\n", 1)[0].splitlines()[2:]
+    spans = [[tuple(map(int, m)) for m in re.findall(r"^\| (\d+)–(\d+) \|", t, re.M)]
+             for t in tables]
+    assert len(spans) == 2
+    for row in course:  # the four-session course: times inside the class column
+        in_class = row.split("|")[3]
+        spans.append([tuple(map(int, m)) for m in re.findall(r"(\d+)–(\d+) ", in_class)])
+    assert len(spans) == 6
+    for plan in spans:
+        assert plan[0][0] == 0 and plan[-1][1] == 90, plan
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(plan)), plan
+
+
+def test_the_exercises_the_guide_names_exist_with_their_level() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    text = text[text.index("## Exercises, rubrics"):text.index("## Installing on classroom")]
+    headings = {}
+    for path in NOTEBOOKS:
+        for cell in _exercises(path):
+            m = HEADING.search(cell.source)
+            headings[m[1]] = m[2]
+    named = re.findall(r"Exercises? (\d\.\d)(?: \((starter|core|stretch))?", text)
+    assert len(named) >= 10
+    for number, level in named:
+        assert number in headings, number
+        assert not level or headings[number] == level, (number, level, headings[number])
