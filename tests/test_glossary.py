@@ -115,7 +115,7 @@ def test_loader_reads_empty_offsets_as_missing(tmp_path: Path) -> None:
     ("text", "bom", "message"),
     [
         (HEADER + "a,a,a,1,2,\n", True, "BOM"),
-        ("term,pinyin,gloss_en,start,end,note\na,a,a,1,2,\n", False, "columns"),
+        ("term,pinyin,gloss_en,start,end,note\na,a,a,1,2,\n", False, "header must be"),
         (HEADER + "a,a,a,1,,\n", False, "one of its two offsets"),
         (HEADER + "a,a,a,x,2,\n", False, "whole number"),
         (HEADER + "a,a,a,1,2,\na,b,b,3,4,\n", False, "unique"),

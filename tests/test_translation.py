@@ -140,8 +140,8 @@ def _write(tmp_path: Path, text: str, bom: bool = False) -> Path:
 @pytest.mark.parametrize(
     ("text", "bom", "message"),
     [
-        ("turn,paragraph,start,end,en,note\n0,0,43,128,Hello,\n", True, "without a BOM"),
-        ("turn,start,end,en\n0,43,128,Hello\n", False, "expected columns"),
+        ("turn,paragraph,start,end,en,note\n0,0,43,128,Hello,\n", True, "byte-order mark"),
+        ("turn,start,end,en\n0,43,128,Hello\n", False, "header must be"),
         ("turn,paragraph,start,end,en,note\n0,0,4x,128,Hello,\n", False, "line 2: start"),
         ("turn,paragraph,start,end,en,note\n0,0,43,128, ,\n", False, "line 2: no English"),
     ],

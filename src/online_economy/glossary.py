@@ -9,6 +9,7 @@ import pandas as pd
 
 from online_economy import paths
 from online_economy.errors import InputError
+from online_economy.reference import read_csv
 
 GLOSSARY = paths.REFERENCE / "glossary.csv"
 COLUMNS = ["term", "pinyin", "gloss_en", "first_start", "first_end", "note"]
@@ -19,20 +20,7 @@ NOT_IN_TRANSCRIPT = "not in the transcript"
 def load_glossary(path: Path | None = None) -> pd.DataFrame:
     """Read ``data/reference/glossary.csv``; offsets are nullable integers (empty = absent)."""
     path = GLOSSARY if path is None else Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the glossary {path}: {exc.strerror}") from exc
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise InputError(f"{path}: the glossary must be UTF-8 without a BOM")
-    frame = pd.read_csv(
-        path,
-        encoding="utf-8",
-        dtype=str,
-        keep_default_na=False,
-    )
-    if list(frame.columns) != COLUMNS:
-        raise InputError(f"{path}: expected columns {COLUMNS}, found {list(frame.columns)}")
+    frame = read_csv(path, COLUMNS)
     if frame["term"].eq("").any() or frame["term"].duplicated().any():
         raise InputError(f"{path}: every term must be present and unique")
     for col in ("first_start", "first_end"):

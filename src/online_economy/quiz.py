@@ -20,6 +20,7 @@ import pandas as pd
 
 from online_economy import paths
 from online_economy.errors import InputError
+from online_economy.reference import read_csv
 
 FOLDER = paths.REFERENCE / "quiz"
 COLUMNS = ["item", "kind", "question", "choices", "answer", "tolerance", "explanation"]
@@ -29,12 +30,7 @@ KINDS = ("choice", "value")
 def load_key(notebook: str, folder: Path | None = None) -> pd.DataFrame:
     """The answer key of notebook ``notebook`` ("01" … "06"), checked for form."""
     path = (folder or FOLDER) / f"{notebook}.csv"
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, pd.errors.ParserError) as exc:
-        raise InputError(f"cannot read the quiz key {path.name}: {exc}") from exc
-    if list(frame.columns) != COLUMNS:
-        raise InputError(f"{path.name}: expected columns {','.join(COLUMNS)}")
+    frame = read_csv(path, COLUMNS)
     for row in frame.itertuples():
         where = f"{path.name} item {row.item}"
         if row.kind not in KINDS or not row.question or not row.answer or not row.explanation:

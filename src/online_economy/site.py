@@ -23,6 +23,7 @@ from nbconvert import HTMLExporter
 
 from online_economy import paths
 from online_economy.errors import InputError
+from online_economy.reference import read_csv
 
 TITLE = "Shanghai's online new economy (在线新经济): the press conference of 13 April 2020"
 FIGURE_SUFFIXES = (".png", ".svg")
@@ -296,15 +297,7 @@ def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
 def load_translation(path: Path | None = None) -> pd.DataFrame:
     """``data/reference/translation_en.csv``: the project's English, one row per paragraph."""
     path = TRANSLATION if path is None else Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the translation {path}: {exc.strerror}") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise InputError(f"{path.name}: must be UTF-8 without a BOM")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    if list(frame.columns) != TRANSLATION_COLUMNS:
-        raise InputError(f"{path.name}: expected columns {','.join(TRANSLATION_COLUMNS)}")
+    frame = read_csv(path, TRANSLATION_COLUMNS)
     for col in ("turn", "paragraph", "start", "end"):
         bad = ~frame[col].str.fullmatch(r"\d+")
         if bad.any():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +10,7 @@ import pandas as pd
 
 from online_economy import paths
 from online_economy.errors import InputError
+from online_economy.reference import read_csv
 
 ENTITY_KINDS = frozenset(
     {"company", "platform", "product", "hospital", "government_body", "event", "document", "outlet"}
@@ -58,39 +57,14 @@ def _fail(path: Path, row: int | None, message: str) -> InputError:
 
 
 def _read(stem: str, folder: Path | None = None) -> pd.DataFrame:
-    """Read ``<stem>.csv`` as text, check its header and required cells, cast the dtypes.
-
-    Parsed frames are cached per file and modification time; callers get a copy.
-    """
+    """Read ``<stem>.csv`` (:func:`reference.read_csv`), check required cells, cast the dtypes."""
     path = (folder or paths.REFERENCE) / f"{stem}.csv"
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise _fail(path, None, f"cannot read ({exc.__class__.__name__})") from exc
-    return _read_file(stem, path, stat.st_mtime_ns, stat.st_size).copy()
-
-
-@lru_cache(maxsize=64)
-def _read_file(stem: str, path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
-    """The work of :func:`_read` for one version of one file (cached)."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(path, None, f"cannot read ({exc.__class__.__name__})") from exc
-    if raw.startswith("\ufeff"):
-        raise _fail(path, None, "starts with a byte-order mark")
-    rows = list(csv.reader(io.StringIO(raw, newline="")))
     columns = _COLUMNS[stem]
-    if not rows or rows[0] != list(columns):
-        raise _fail(path, None, f"header must be {','.join(columns)}")
-    body = rows[1:]
-    for i, row in enumerate(body):
-        if len(row) != len(columns):
-            raise _fail(path, i, f"{len(row)} cells, expected {len(columns)}")
+    frame = read_csv(path, list(columns))
+    for i, row in enumerate(frame.itertuples(index=False)):
         for col in _REQUIRED[stem]:
-            if not row[list(columns).index(col)].strip():
+            if not getattr(row, col).strip():
                 raise _fail(path, i, f"empty {col}")
-    frame = pd.DataFrame(body, columns=list(columns))
     for col, dtype in columns.items():
         values = frame[col]
         if dtype in ("Int64", "int64"):
@@ -102,7 +76,6 @@ def _read_file(stem: str, path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
             frame[col] = pd.array([int(v) if v else None for v in values], dtype=dtype)
         else:
             frame[col] = pd.array([v if v else None for v in values], dtype="string")
-    frame.attrs["path"] = str(path)
     return frame
 
 
@@ -178,9 +151,20 @@ def load_entities(folder: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-@lru_cache(maxsize=1)
+def _versions(*stems: str) -> tuple[tuple[int, int], ...]:
+    """(mtime, size) of each reference file: a cache key that changes when a file is edited."""
+    stats = [(paths.REFERENCE / f"{stem}.csv").stat() for stem in stems]
+    return tuple((st.st_mtime_ns, st.st_size) for st in stats)
+
+
 def _category_map() -> dict[str, str | None]:
     """Domain id -> category id (None when the transcript does not place it)."""
+    return _category_map_of(_versions("categories", "domains"))
+
+
+@lru_cache(maxsize=4)
+def _category_map_of(_versions: tuple[tuple[int, int], ...]) -> dict[str, str | None]:
+    """The work of :func:`_category_map` for one version of the files."""
     domains = load_domains()
     return {
         d: (None if pd.isna(c) else str(c))
@@ -199,7 +183,6 @@ def category_of(domain_id: str) -> str | None:
 MENTION_BASES = ("name", "editorial", "entity")
 
 
-@lru_cache(maxsize=1)
 def mention_patterns() -> tuple[tuple[str, str, str, str], ...]:
     """(surface, domain id, basis, linked_by) for every string that points to a domain.
 
@@ -208,6 +191,14 @@ def mention_patterns() -> tuple[tuple[str, str, str, str], ...]:
     ``linked_by`` is ``transcript`` where the transcript itself makes the link (a name, or an
     entity it ties to the domain) and ``project`` where the project does. Longest first.
     """
+    return _mention_patterns_of(_versions("categories", "domains", "domain_terms", "entities"))
+
+
+@lru_cache(maxsize=4)
+def _mention_patterns_of(
+    _versions: tuple[tuple[int, int], ...],
+) -> tuple[tuple[str, str, str, str], ...]:
+    """The work of :func:`mention_patterns` for one version of the files."""
     rows: dict[str, tuple[str, str, str]] = {}
 
     def add(surface: str, domain: str, basis: str, linked_by: str) -> None:

@@ -1,0 +1,42 @@
+"""The one reader of the project's plain-file data: form checks, and edits seen at once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from online_economy.errors import InputError
+from online_economy.reference import read_csv
+
+
+def test_reads_text_cells_and_rereads_an_edited_file(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,\n", encoding="utf-8")
+    first = read_csv(path, ["a", "b"])
+    assert first.to_dict("records") == [{"a": "1", "b": ""}]
+    first.loc[0, "a"] = "changed"  # a caller's copy: the next reader is not affected
+    assert read_csv(path, ["a", "b"]).loc[0, "a"] == "1"
+    path.write_text("a,b\n2,x\n3,y\n", encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a new version even within the clock's resolution
+    assert read_csv(path, ["a", "b"])["a"].tolist() == ["2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xef\xbb\xbfa,b\n1,2\n", "byte-order mark"),
+        (b"a,c\n1,2\n", "header must be a,b"),
+        (b"a,b\n1,2,3\n", "line 2: 3 cells, expected 2"),
+        (b"a,b\n\xff,2\n", "not UTF-8"),
+    ],
+)
+def test_bad_files_are_one_line_errors(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as info:
+        read_csv(path, ["a", "b"])
+    assert "\n" not in str(info.value)
+    with pytest.raises(InputError, match="cannot read"):
+        read_csv(tmp_path / "missing.csv", ["a", "b"])
