@@ -28,9 +28,13 @@ env: $(STAMP) ## Create or refresh .venv from requirements/lock.txt
 report: $(STAMP) ## Rerun every notebook from data/raw; write data/processed, reports/figures, reports/html
 	@$(PY) -m online_economy.report
 
-test: $(STAMP) ## Run the whole test suite: lint, unit tests, nbval over all notebooks
-	@$(PY) -m ruff check src tests benchmarks tools
-	@$(PY) -m pytest -n 2 --dist loadfile tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+# pytest-randomly (pinned in the lock) runs the tests in a new random order each time and
+# prints the seed; `make test SEED=N` repeats an order. conftest.py keeps notebook cells in order.
+SEED ?=
+test: $(STAMP) ## Run the whole test suite in random order: lint, unit tests, nbval over all notebooks
+	@$(PY) -m ruff check src tests benchmarks tools conftest.py
+	@$(PY) -m pytest -n 2 --dist loadfile -p randomly $(if $(SEED),--randomly-seed=$(SEED)) \
+	  tests notebooks --nbval --nbval-current-env -p no:cacheprovider
 
 lint: $(STAMP) ## ruff over the code
 	@$(PY) -m ruff check src tests benchmarks tools
@@ -43,8 +47,9 @@ notebooks: $(STAMP) ## Maintainers: re-execute the committed notebooks and solut
 	@$(PY) -m online_economy.report --in-place
 	@$(PY) -m online_economy.report --in-place --notebooks notebooks/solutions --html .cache/solutions-html
 
-student: $(STAMP) ## Write a student copy of the notebooks, without solutions, to students/
-	@$(PY) -m online_economy.teaching students
+FORCE ?=
+student: $(STAMP) ## Write a student copy of the notebooks to students/ (FORCE=1 overwrites a student's changes)
+	@$(PY) -m online_economy.teaching students $(if $(FORCE),--force)
 
 benchmark: $(STAMP) ## Print speed figures: pipeline vs bare jieba, report vs floor, test suite
 	@$(PY) benchmarks/bench_pipeline.py
@@ -60,8 +65,10 @@ env-offline: ## Teachers: create .venv from wheelhouse/ with no network
 	@$(PY) -m pip install --quiet --no-index --find-links wheelhouse --no-deps -e .
 	@touch $(STAMP)
 
-lock: ## Maintainers: re-resolve requirements/lock.txt and environment.yml (needs uv)
-	uv pip compile pyproject.toml --extra test --python-version 3.11 --universal \
+UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
+lock: ## Maintainers: re-resolve requirements/lock.txt (every extra) and environment.yml (needs uv)
+	@test -x "$(UV)" || { echo "error: uv is needed: $(PY) -m pip install uv"; exit 2; }
+	$(UV) pip compile pyproject.toml --all-extras --python-version 3.11 --universal \
 	  -c requirements/constraints.txt -o requirements/lock.txt
 	$(PYTHON) tools/write_environment_yml.py
 

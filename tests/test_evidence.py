@@ -26,8 +26,9 @@ TEXT = PARSED.text
 
 @pytest.fixture(autouse=True)
 def close_figures() -> Iterator[None]:
-    plotting.use_project_style()
-    yield
+    with matplotlib.rc_context():  # the style is undone after each test
+        plotting.use_project_style()
+        yield
     plt.close("all")
 
 

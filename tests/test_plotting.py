@@ -13,6 +13,7 @@ from pathlib import Path
 # matplotlib's font cache goes under the repo's .cache, unless matplotlib is already imported.
 os.environ.setdefault("MPLCONFIGDIR", str(Path(__file__).parents[1] / ".cache" / "matplotlib"))
 
+import matplotlib as mpl
 import pytest
 from matplotlib import colors, font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -26,8 +27,10 @@ TEXT = paths.TRANSCRIPT.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
-def style() -> None:
-    plotting.use_project_style()
+def style() -> Iterator[None]:
+    with mpl.rc_context():  # the style is undone after each test
+        plotting.use_project_style()
+        yield
 
 
 @pytest.fixture()
