@@ -22,6 +22,7 @@ import atexit
 import errno
 import fcntl
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -140,6 +141,35 @@ def check_folder(folder: Path | str, option: str) -> Path:
     return folder
 
 
+_STALE = re.compile(r"^\..*" + re.escape(STAGING_MARK) + r"(?:old-)?(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove staging folders in ``folder`` left by processes that no longer run (SIGKILL,
+    power cut): their names carry the writer's process id."""
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        found = _STALE.match(entry.name)
+        if found and entry.is_dir() and not entry.is_symlink() and not _alive(int(found[1])):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
 def usable_folder(folder: Path | str, option: str) -> Path:
     """``folder`` made ready for writing (created if missing), or a one-line InputError."""
     folder = check_folder(folder, option)
@@ -183,9 +213,12 @@ class Publication:
         self.discard()
 
     def _stage(self, parent: Path, name: str) -> Path:
+        remove_stale(parent)
         with signals_held():
             try:
-                staged = Path(tempfile.mkdtemp(prefix=f".{name}{STAGING_MARK}", dir=parent))
+                staged = Path(
+                    tempfile.mkdtemp(prefix=f".{name}{STAGING_MARK}{os.getpid()}-", dir=parent)
+                )
             except OSError as exc:
                 raise InputError(f"cannot write to the folder {parent}: {_reason(exc)}") from None
             with _live_lock:
@@ -287,11 +320,19 @@ def _replace_folder(staged: Path, target: Path, done: list[Callable[[], None]]) 
     """Swap ``staged`` in for the folder ``target``; the old folder is removed afterwards."""
     old = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_MARK}old-", dir=target.parent))
+        old = Path(tempfile.mkdtemp(
+            prefix=f".{target.name}{STAGING_MARK}old-{os.getpid()}-", dir=target.parent
+        ))
         with _live_lock:
             _live.add(old)
         os.replace(target, old / "previous")
-    os.replace(staged, target)
+    try:
+        os.replace(staged, target)
+    except OSError:
+        if old is not None:
+            os.replace(old / "previous", target)
+            _remove(old)
+        raise
 
     def undo() -> None:
         os.replace(target, staged)
