@@ -212,6 +212,27 @@ def test_bad_arguments(argv, message, capsys):
     assert (captured.out, captured.err) == ("", message)
 
 
+def test_the_site_folder_is_never_one_that_holds_other_work(tmp_path, capsys):
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    (tmp_path / "mine.txt").write_text("not a site")
+    cases = {
+        str(tmp_path): f"error: --html {tmp_path} would replace {nb_dir}; "
+                       "choose a folder of its own\n",
+        "": "error: --html is empty; name a folder\n",
+    }
+    for html, message in cases.items():
+        argv = ["--notebooks", str(nb_dir), "--html", html]
+        assert report.main(argv) == 2
+        assert capsys.readouterr().err == message
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    assert report.main(["--notebooks", str(nb_dir), "--html", str(other)]) == 2
+    assert "is not empty and holds no site" in capsys.readouterr().err
+    assert (other / "notes.txt").read_text() == "keep me"
+
+
 def test_missing_or_empty_notebook_folder(tmp_path, capsys):
     assert report.main(_args(tmp_path / "nope", tmp_path)) == 2
     assert capsys.readouterr().err.startswith("error: no such notebook folder")
@@ -265,9 +286,9 @@ def test_a_failing_report_publishes_nothing_and_blames_the_first_notebook(tmp_pa
     late = "import time\ntime.sleep(3)\n\nraise ValueError('late')"
     _write(nb_dir, "01-late.ipynb", _notebook("Late", "p", [KERNEL_FIGURE, late]))
     _write(nb_dir, "02-early.ipynb", _notebook("Early", "p", ["1 / 0"]))
-    for name in ("processed", "figures", "html"):
+    for name, file in (("processed", "old.csv"), ("figures", "old.png"), ("html", "index.html")):
         (tmp_path / name).mkdir()
-        (tmp_path / name / "old.txt").write_text(f"previous {name}")
+        (tmp_path / name / file).write_text(f"previous {name}")
     before = _tree(tmp_path)
     assert report.main([*_args(nb_dir, tmp_path), "--jobs", "2"]) == 1
     _, err = capsys.readouterr()

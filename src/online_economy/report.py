@@ -31,7 +31,12 @@ from nbclient.exceptions import CellExecutionError
 
 from online_economy import paths
 from online_economy.errors import InputError
-from online_economy.publish import Interrupted, Publication, install_signal_handlers
+from online_economy.publish import (
+    Interrupted,
+    Publication,
+    check_folder,
+    install_signal_handlers,
+)
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 KERNEL = "python3"
@@ -373,22 +378,41 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help="notebooks run at once (default: number of cores)")
     p.add_argument("--no-execute", action="store_true",
                    help="render the stored outputs without running anything")
-    p.add_argument("--notebooks", type=Path, default=paths.ROOT / "notebooks",
+    p.add_argument("--notebooks", default=paths.ROOT / "notebooks",
                    help="folder of NN-*.ipynb notebooks")
-    p.add_argument("--html", type=Path, default=paths.REPORTS / "html",
+    p.add_argument("--html", default=paths.REPORTS / "html",
                    help="where the HTML site goes")
-    p.add_argument("--processed", type=Path, default=paths.PROCESSED,
+    p.add_argument("--processed", default=paths.PROCESSED,
                    help="where the processed tables go")
-    p.add_argument("--figures", type=Path, default=paths.FIGURES,
+    p.add_argument("--figures", default=paths.FIGURES,
                    help="figures folder copied into the site")
     args = p.parse_args(argv)
     if args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {args.jobs}")
     if args.in_place and args.no_execute:
         raise InputError("--in-place and --no-execute cannot be combined")
-    if args.html.exists() and not args.html.is_dir():
-        raise InputError(f"--html is not a folder: {args.html}")
+    for option in ("html", "processed", "figures", "notebooks"):
+        setattr(args, option, check_folder(getattr(args, option), f"--{option}"))
+    check_site_folder(args.html, [args.notebooks, args.processed, args.figures, Path.cwd()])
     return args
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def check_site_folder(html: Path, keep: Sequence[Path]) -> None:
+    """The site folder is replaced whole: it must be new, empty or a site (has index.html),
+    and hold none of the folders in ``keep``."""
+    for folder in keep:
+        if _inside(folder, html):
+            raise InputError(f"--html {html} would replace {folder}; choose a folder of its own")
+    if html.is_dir() and any(html.iterdir()) and not (html / "index.html").is_file():
+        raise InputError(
+            f"--html {html} is not empty and holds no site (no index.html); "
+            "choose a new or empty folder"
+        )
 
 
 def _shown(path: Path) -> str:
