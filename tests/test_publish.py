@@ -43,6 +43,9 @@ def test_a_failing_writer_publishes_nothing(tmp_path: Path) -> None:
         write_files(out, {"a.csv": b"new", "b.csv": broken})
     assert sorted(p.name for p in out.iterdir()) == ["a.csv"]
     assert (out / "a.csv").read_bytes() == b"old"
+    with pytest.raises(InputError):
+        write_files(tmp_path / "new" / "out", {"b.csv": broken})
+    assert not (tmp_path / "new" / "out").exists()  # the folder made for the run goes too
 
 
 def test_a_rename_failing_half_way_is_undone(

@@ -19,6 +19,7 @@ the commands report as one line ``interrupted`` with exit status 130 or 143.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import errno
 import fcntl
 import os
@@ -356,22 +357,29 @@ def write_files(
     staging folder first and published together (see :class:`Publication`); ``inputs``
     may never be among the outputs; ``option`` names the folder in messages (``--out``).
     """
+    created = not Path(folder).exists()
     folder = usable_folder(folder, option)
-    check_not_input(inputs, [folder / name for name in files])
-    with Publication() as publication:
-        staged = publication.files(folder)
-        for name, content in files.items():
-            path = staged / name
+    try:
+        check_not_input(inputs, [folder / name for name in files])
+        with Publication() as publication:
+            staged = publication.files(folder)
+            for name, content in files.items():
+                path = staged / name
+                try:
+                    if isinstance(content, bytes):
+                        path.write_bytes(content)
+                    elif isinstance(content, str):
+                        path.write_text(content, encoding="utf-8", newline="\n")
+                    else:
+                        content(path)
+                except OSError as exc:
+                    raise write_error(exc, folder / name) from None
             try:
-                if isinstance(content, bytes):
-                    path.write_bytes(content)
-                elif isinstance(content, str):
-                    path.write_text(content, encoding="utf-8", newline="\n")
-                else:
-                    content(path)
+                return publication.publish()
             except OSError as exc:
-                raise write_error(exc, folder / name) from None
-        try:
-            return publication.publish()
-        except OSError as exc:
-            raise write_error(exc, folder / Path(exc.filename or "").name) from None
+                raise write_error(exc, folder / Path(exc.filename or "").name) from None
+    except BaseException:
+        if created:  # a folder made for this run and left empty goes too
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
