@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import InputError
-from .publish import Interrupted, check_folder, install_signal_handlers, write_files
+from .publish import Interrupted, check_folder, interrupts, write_files
 from .source import DEFAULT_MAX_BYTES
 
 PROGRESS_BYTES = 1_000_000  # inputs this large (a few seconds of work) report progress
@@ -145,9 +145,9 @@ def run_command(work: Callable[[], int]) -> int:
     ``error: ...`` and status 2 for bad input or an unusable file; ``interrupted`` and
     status 130 (Ctrl-C) or 143 (SIGTERM); staging files are removed on the way out.
     """
-    install_signal_handlers()
     try:
-        return work()
+        with interrupts():
+            return work()
     except Interrupted as exc:
         print("interrupted", file=sys.stderr)
         return exc.exit_status
@@ -167,12 +167,7 @@ def run_command(work: Callable[[], int]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    install_signal_handlers()
-    try:
-        args = build_parser().parse_args(argv)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    args = build_parser().parse_args(argv)
 
     def work() -> int:
         print(parse_command(args.path, args.encoding, args.out, args.max_bytes))

@@ -12,7 +12,7 @@ Every command that writes files goes through :class:`Publication`:
 - :func:`check_not_input` refuses an output that is one of the inputs (same file, even
   through another name or a hard link).
 
-:func:`install_signal_handlers` turns Ctrl-C and SIGTERM into :class:`Interrupted`, which
+:func:`interrupts` turns Ctrl-C and SIGTERM into :class:`Interrupted`, which
 the commands report as one line ``interrupted`` with exit status 130 or 143.
 """
 
@@ -60,11 +60,21 @@ def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
-def install_signal_handlers() -> None:
-    """Make SIGINT and SIGTERM raise :class:`Interrupted` in the main thread."""
-    if threading.current_thread() is threading.main_thread():
-        for signum in SIGNALS:
-            signal.signal(signum, _raise_interrupted)
+@contextmanager
+def interrupts() -> Iterator[None]:
+    """Inside the block, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only);
+    the previous handlers come back when it ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    for signum in SIGNALS:
+        signal.signal(signum, _raise_interrupted)
+    try:
+        yield
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager

@@ -35,7 +35,7 @@ from online_economy.publish import (
     Interrupted,
     Publication,
     check_folder,
-    install_signal_handlers,
+    interrupts,
 )
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
@@ -501,9 +501,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: ``error: ...`` and status 2 for bad input, 1 for a failing notebook,
     ``interrupted`` and 130 / 143 for Ctrl-C / SIGTERM; nothing is published unless all
     succeeded."""
-    install_signal_handlers()
     try:
-        return run(parse_args(argv))
+        with interrupts():
+            return run(parse_args(argv))
     except Interrupted as exc:
         print("interrupted", file=sys.stderr)
         return exc.exit_status
