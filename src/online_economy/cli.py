@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import InputError
-from .publish import Interrupted, check_folder, interrupts, write_files
+from .publish import Interrupted, check_folder, interrupts, os_error_line, write_files
 from .source import DEFAULT_MAX_BYTES
 
 PROGRESS_BYTES = 1_000_000  # inputs this large (a few seconds of work) report progress
@@ -161,8 +161,7 @@ def run_command(work: Callable[[], int]) -> int:
         print("error: out of memory", file=sys.stderr)
         return 2
     except OSError as exc:
-        where = f": {exc.filename}" if exc.filename else ""
-        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(os_error_line(exc), file=sys.stderr)
         return 2
 
 

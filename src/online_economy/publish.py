@@ -37,6 +37,8 @@ from online_economy.errors import InputError
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STAGING_MARK = ".staging-"
+# .staging-PID-XXXX inside a target folder; .NAME.staging-[old-]PID-XXXX beside a target folder
+_STAGED = re.compile(r"^(?:\.(.+))?" + re.escape(STAGING_MARK) + r"(?:old-)?(\d+)-")
 
 Writer = Callable[[Path], object] | bytes | str
 _live: set[Path] = set()  # staging folders of this process not yet removed
@@ -152,9 +154,6 @@ def check_folder(folder: Path | str, option: str) -> Path:
     return folder
 
 
-_STALE = re.compile(r"^\..*" + re.escape(STAGING_MARK) + r"(?:old-)?(\d+)-")
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -174,8 +173,8 @@ def remove_stale(folder: Path) -> list[Path]:
     except OSError:
         return removed
     for entry in entries:
-        found = _STALE.match(entry.name)
-        if found and entry.is_dir() and not entry.is_symlink() and not _alive(int(found[1])):
+        found = _STAGED.match(entry.name)
+        if found and entry.is_dir() and not entry.is_symlink() and not _alive(int(found[2])):
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
     return removed
@@ -193,6 +192,27 @@ def usable_folder(folder: Path | str, option: str) -> Path:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
+
+
+def public_path(path: str | Path) -> Path:
+    """The path a staged path will have once published (error messages name that one)."""
+    parts = list(Path(path).parts)
+    for i, part in enumerate(parts):
+        found = _STAGED.match(part)
+        if found:
+            if found[1] is None:
+                del parts[i]  # staged files for the folder that holds the staging folder
+            else:
+                parts[i] = found[1]  # a staged folder that replaces its namesake
+            break
+    return Path(*parts) if parts else Path(path)
+
+
+def os_error_line(exc: OSError) -> str:
+    """``error: <reason>: <path>`` with the published path, never a staging name."""
+    if exc.filename:
+        return f"error: {_reason(exc)}: {public_path(exc.filename)}"
+    return f"error: {_reason(exc)}"
 
 
 def write_error(exc: OSError, target: Path) -> InputError:
@@ -224,11 +244,13 @@ class Publication:
         self.discard()
 
     def _stage(self, parent: Path, name: str) -> Path:
+        """``parent/.staging-PID-XXXX`` (files for ``parent``) or ``parent/.NAME.staging-…``
+        (a folder to replace ``parent/NAME``)."""
         remove_stale(parent)
         with signals_held():
             try:
                 staged = Path(
-                    tempfile.mkdtemp(prefix=f".{name}{STAGING_MARK}{os.getpid()}-", dir=parent)
+                    tempfile.mkdtemp(prefix=f"{name}{STAGING_MARK}{os.getpid()}-", dir=parent)
                 )
             except OSError as exc:
                 raise InputError(f"cannot write to the folder {parent}: {_reason(exc)}") from None
@@ -238,14 +260,14 @@ class Publication:
 
     def files(self, folder: Path) -> Path:
         """A staging folder whose files will replace the same names in ``folder``."""
-        staged = self._stage(folder, folder.resolve().name or "out")
+        staged = self._stage(folder, "")
         self._merge.append((staged, folder))
         return staged
 
     def folder(self, target: Path) -> Path:
         """A staging folder that will replace ``target`` (a folder) as a whole."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        staged = self._stage(target.parent, target.name)
+        staged = self._stage(target.parent, f".{target.name}")
         staged.chmod(0o777 & ~current_umask())
         self._swap.append((staged, target))
         return staged

@@ -36,6 +36,7 @@ from online_economy.publish import (
     Publication,
     check_folder,
     interrupts,
+    os_error_line,
 )
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
@@ -514,8 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        where = f": {exc.filename}" if exc.filename else ""
-        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(os_error_line(exc), file=sys.stderr)
         return 2
 
 
