@@ -315,7 +315,7 @@ class Publication:
                             published.append(_replace_file(item, folder / item.name, done))
                     for staged, target in self._swap:
                         published.append(_replace_folder(staged, target, done))
-                except OSError:
+                except BaseException:
                     for undo in reversed(done):
                         undo()
                     raise
@@ -328,21 +328,20 @@ class Publication:
 
 def _replace_file(staged: Path, final: Path, done: list[Callable[[], None]]) -> Path:
     """Rename ``staged`` over ``final``, keeping the old file (a hard link) to undo it."""
-    backup = staged.with_name(staged.name + ".old")
-    kept = False
-    try:
-        os.link(final, backup)
-        kept = True
-    except FileNotFoundError:
-        pass
-    except OSError:
-        pass  # no hard links here: the rename below is still atomic, only not undoable
+    backup = staged.with_name(f"{staged.name}{STAGING_MARK}previous")
+    existed, kept = final.exists(), False
+    if existed:
+        try:
+            os.link(final, backup)
+            kept = True
+        except OSError:
+            pass  # no hard links here: the rename below is still atomic, only not undoable
     os.replace(staged, final)
 
     def undo() -> None:
         if kept:
             os.replace(backup, final)
-        else:
+        elif not existed:
             final.unlink(missing_ok=True)
 
     done.append(undo)
