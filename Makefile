@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 
 .DEFAULT_GOAL := help
-.PHONY: help env env-offline wheelhouse report test lint lab notebooks student benchmark lock clean
+.PHONY: help env env-offline wheelhouse report test lint lab notebooks student quiz benchmark lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,12 +29,19 @@ env: $(STAMP) ## Create or refresh .venv from requirements/lock.txt
 report: $(STAMP) ## Rerun every notebook from data/raw; write data/processed, reports/figures, reports/html
 	@$(PY) -m online_economy.report
 
-test: $(STAMP) ## Run the whole test suite: lint, unit tests, nbval over all notebooks
-	@$(PY) -m ruff check src tests benchmarks tools
-	@$(PY) -m pytest -n 2 --dist loadfile tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+# pytest-randomly (pinned in the lock) runs the tests in a new random order each time and
+# prints the seed; `make test SEED=N` repeats an order. conftest.py keeps notebook cells in order.
+SEED ?=
+test: $(STAMP) ## Run the whole test suite in random order: lint, unit tests, nbval over all notebooks
+	@$(PY) -m ruff check src tests benchmarks tools conftest.py
+	@$(PY) -m pytest -n 2 --dist loadfile -p randomly $(if $(SEED),--randomly-seed=$(SEED)) \
+	  tests notebooks --nbval --nbval-current-env -p no:cacheprovider
 
 lint: $(STAMP) ## ruff over the code
-	@$(PY) -m ruff check src tests benchmarks tools
+	@$(PY) -m ruff check src tests benchmarks tools conftest.py
+
+quiz: $(STAMP) ## Check the quiz answer keys (data/reference/quiz) are well formed
+	@$(PY) -m online_economy.quiz
 
 NB ?= notebooks
 lab: $(STAMP) ## Open JupyterLab: project kernel, bundled CJK font, no prompts (NB=students for the student copy)
@@ -44,8 +51,9 @@ notebooks: $(STAMP) ## Maintainers: re-execute the committed notebooks and solut
 	@$(PY) -m online_economy.report --in-place
 	@$(PY) -m online_economy.report --in-place --notebooks notebooks/solutions --html .cache/solutions-html
 
-student: $(STAMP) ## Write a student copy of the notebooks, without solutions, to students/
-	@$(PY) -m online_economy.teaching students
+FORCE ?=
+student: $(STAMP) ## Write a student copy of the notebooks to students/ (FORCE=1 overwrites a student's changes)
+	@$(PY) -m online_economy.teaching students $(if $(FORCE),--force)
 
 benchmark: $(STAMP) ## Print speed figures: pipeline vs bare jieba, report vs floor, test suite
 	@$(PY) benchmarks/bench_pipeline.py
@@ -59,10 +67,13 @@ env-offline: ## Teachers: create .venv from wheelhouse/ with no network
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --no-index --find-links wheelhouse -r requirements/lock.txt
 	@$(PY) -m pip install --quiet --no-index --find-links wheelhouse --no-deps -e .
+	@$(PY) -m online_economy.lab --prepare-only >/dev/null
 	@touch $(STAMP)
 
-lock: ## Maintainers: re-resolve requirements/lock.txt and environment.yml (needs uv)
-	uv pip compile pyproject.toml --extra test --python-version 3.11 --universal \
+UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
+lock: ## Maintainers: re-resolve requirements/lock.txt (every extra) and environment.yml (needs uv)
+	@test -x "$(UV)" || { echo "error: uv is needed: $(PY) -m pip install uv"; exit 2; }
+	$(UV) pip compile pyproject.toml --all-extras --python-version 3.11 --universal \
 	  -c requirements/constraints.txt -o requirements/lock.txt
 	$(PYTHON) tools/write_environment_yml.py
 

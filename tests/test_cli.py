@@ -112,3 +112,306 @@ def test_summary_line_counts_in_words(tmp_path: Path, capsys) -> None:
     assert main(["parse", str(source), "--out", str(tmp_path / "out")]) == 0
     line = capsys.readouterr().out.strip()
     assert "2 turns (1 question, 1 answer), 2 quantities" in line
+
+
+# --- reliability: staging, concurrency, input as output, modes, inputs, signals, messages ---
+
+OTHER = SMALL.replace("11家", "22家").replace("1.4万人次", "3.3万人次").replace("上海", "浦东")
+
+
+def _hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_failed_write_leaves_no_staging_files_and_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    from online_economy import tables
+
+    source = tmp_path / "one.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "turns.csv").write_text("old turns", encoding="utf-8")
+    real = tables.write_csv
+
+    def full_disk(frame, path: Path) -> Path:
+        if path.name == "quantities.csv":  # turns.csv is written, then the disk is full
+            path.write_bytes(b"partial")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(frame, path)
+
+    monkeypatch.setattr(tables, "write_csv", full_disk)
+    for _ in range(3):  # retries leave nothing behind either
+        assert main(["parse", str(source), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == f"error: cannot write {out / 'quantities.csv'}: No space left on device"
+    assert sorted(p.name for p in out.iterdir()) == ["turns.csv"]
+    assert (out / "turns.csv").read_text(encoding="utf-8") == "old turns"
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
+def test_sigterm_while_writing_removes_staging_and_exits_143(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import signal
+
+    from online_economy import tables
+
+    source = tmp_path / "one.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    real = tables.write_csv
+
+    def killed(frame, path: Path) -> Path:
+        real(frame, path)
+        os.kill(os.getpid(), signal.SIGTERM)  # a real signal, in the middle of the writing
+        return path
+
+    monkeypatch.setattr(tables, "write_csv", killed)
+    before = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)]
+    assert main(["parse", str(source), "--out", str(out)]) == 143
+    assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)] == before  # restored
+    assert capsys.readouterr().err == "interrupted\n"
+    assert not out.exists()  # made for this run, removed with the staging files
+
+
+def _big_input(tmp_path: Path) -> Path:
+    text = paths.TRANSCRIPT.read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text(text * 120, encoding="utf-8")  # 1.7 MB: several seconds of work
+    return big
+
+
+@pytest.mark.parametrize(("signum", "status"), [(2, 130), (15, 143)])
+def test_ctrl_c_and_sigterm_are_one_line_and_write_nothing(
+    tmp_path: Path, signum: int, status: int
+) -> None:
+    import time
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "online_economy", "parse", str(_big_input(tmp_path)),
+         "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:  # wait for the first progress
+        if proc.stderr is not None:
+            first = proc.stderr.readline()
+            if "finding turns" in first or "extracting" in first:
+                break
+    proc.send_signal(signum)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == status, stderr
+    assert stderr.splitlines()[-1] == "interrupted"
+    assert "Traceback" not in stderr and stdout == ""
+    assert not out.exists() or list(out.iterdir()) == []
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
+def test_big_input_shows_progress_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from online_economy import cli
+
+    source = tmp_path / "one.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    monkeypatch.setattr(cli, "PROGRESS_BYTES", 1)
+    assert main(["parse", str(source), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[1].rsplit(" (", 1)[0] for line in err] == [
+        "finding turns ...", "extracting quantities ...", "writing ...",
+    ]
+
+
+def _consistent(out: Path) -> bool:
+    """Whether turns.csv and quantities.csv in ``out`` come from the same input."""
+    turns = pd.read_csv(out / "turns.csv", encoding="utf-8-sig")
+    quantities = pd.read_csv(out / "quantities.csv", encoding="utf-8-sig")
+    text = SMALL if "上海" in turns["text"].iat[0] else OTHER
+    return all(text[row.start:row.end] == row.surface for row in quantities.itertuples())
+
+
+def test_ten_concurrent_writers_leave_a_consistent_pair(tmp_path: Path) -> None:
+    import fcntl
+    import os
+    import threading
+
+    sources = []
+    for i, text in enumerate((SMALL, OTHER)):
+        sources.append(tmp_path / f"in{i}.txt")
+        sources[-1].write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[bool] = []
+    stop = threading.Event()
+
+    def reader() -> None:  # reads the pair under the writers' lock while they run
+        while not stop.wait(0.02):
+            fd = os.open(out, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+                if (out / "quantities.csv").exists():
+                    try:
+                        seen.append(_consistent(out))
+                    except Exception:  # a half-written or mismatched file is a failure too
+                        seen.append(False)
+            finally:
+                os.close(fd)
+
+    watcher = threading.Thread(target=reader, daemon=True)
+    watcher.start()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "online_economy", "parse", str(sources[i % 2]),
+             "--out", str(out)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        for i in range(10)
+    ]
+    try:
+        for proc in procs:
+            _, err = proc.communicate(timeout=180)
+            assert proc.returncode == 0, err
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+        stop.set()
+        watcher.join(timeout=30)
+    assert _consistent(out)
+    assert all(seen), f"{seen.count(False)} of {len(seen)} reads saw a mixed pair"
+    assert sorted(p.name for p in out.iterdir()) == ["quantities.csv", "turns.csv"]
+
+
+@pytest.mark.parametrize("how", ["same path", "other spelling", "symbolic link", "hard link"])
+def test_the_input_is_never_an_output(tmp_path: Path, how: str) -> None:
+    out = tmp_path / "d"
+    out.mkdir()
+    original = out / "turns.csv"
+    original.write_text(SMALL, encoding="utf-8")
+    given = {
+        "same path": original,
+        "other spelling": tmp_path / "d" / ".." / "d" / "turns.csv",
+        "symbolic link": tmp_path / "link.txt",
+        "hard link": tmp_path / "hard.txt",
+    }[how]
+    if how == "symbolic link":
+        given.symlink_to(original)
+    if how == "hard link":
+        given.hardlink_to(original)
+    result = run("parse", str(given), "--out", str(out))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {out / 'turns.csv'} is the input ")
+    assert result.stderr.count("\n") == 1
+    assert original.read_text(encoding="utf-8") == SMALL
+    assert sorted(p.name for p in out.iterdir()) == ["turns.csv"]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_output_modes_follow_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    import os
+
+    source = tmp_path / "one.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "turns.csv").write_text("old", encoding="utf-8")
+    (out / "turns.csv").chmod(0o640)
+    result = subprocess.run(
+        [sys.executable, "-m", "online_economy", "parse", str(source), "--out", str(out)],
+        capture_output=True, text=True, timeout=120, check=False,
+        preexec_fn=lambda: os.umask(umask),
+    )
+    assert result.returncode == 0, result.stderr
+    for name in ("turns.csv", "quantities.csv"):
+        assert (out / name).stat().st_mode & 0o777 == mode
+
+
+def test_inputs_that_are_not_regular_files_are_refused_at_once(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(2_000_000_000)
+    cases = {
+        str(fifo): f"error: {fifo}: is a named pipe (FIFO), not a regular file",
+        "/dev/zero": "error: /dev/zero: is a device, not a regular file",
+        str(big): f"error: {big}: is 2000.0 MB, more than the limit of 20.0 MB "
+                  "(raise it with --max-bytes)",
+    }
+    for path, message in cases.items():
+        result = subprocess.run(
+            [sys.executable, "-m", "online_economy", "parse", path, "--out", str(tmp_path / "o")],
+            capture_output=True, text=True, timeout=30, check=False,
+        )
+        assert (result.returncode, result.stderr) == (2, message + "\n")
+    assert not (tmp_path / "o").exists()
+
+
+def test_max_bytes_raises_the_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "one.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    size = source.stat().st_size
+    assert main(["parse", str(source), "--out", str(tmp_path / "o"), "--max-bytes", "10"]) == 2
+    assert "more than the limit of 10 bytes" in capsys.readouterr().err
+    assert main(["parse", str(source), "--out", str(tmp_path / "o"),
+                 "--max-bytes", str(size)]) == 0
+
+
+def test_messages_name_the_right_thing(tmp_path: Path) -> None:
+    source = tmp_path / "one.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    utf32 = tmp_path / "u32.txt"
+    utf32.write_bytes(SMALL.encode("utf-32"))
+    utf16 = tmp_path / "u16.txt"
+    utf16.write_bytes(SMALL.encode("utf-16"))
+    out = str(tmp_path / "out")
+    cases = {
+        (str(loop), "--out", out): f"error: {loop}: is a loop of symbolic links",
+        (str(source), "--out", str(dangling)):
+            f"error: --out {dangling} is a symbolic link to {tmp_path / 'nowhere'}, "
+            "which does not exist",
+        (str(source), "--out", ""): "error: --out is empty; name a folder",
+        (str(source), "--out", out, "--encoding", ""):
+            f"error: {source}: the encoding is empty; name one, e.g. --encoding gb18030",
+        (str(utf32), "--out", out):
+            f"error: {utf32}: is UTF-32 text; save it as UTF-8 or name it with --encoding utf-32",
+        (str(utf16), "--out", out):
+            f"error: {utf16}: is UTF-16 text; save it as UTF-8 or name it with --encoding utf-16",
+    }
+    for args, message in cases.items():
+        result = run("parse", *args)
+        assert (result.returncode, result.stderr) == (2, message + "\n"), args
+    assert not (tmp_path / "out").exists()
+    assert run("parse", str(utf16), "--out", out, "--encoding", "utf-16").returncode == 0
+
+
+def test_unwritable_folder_is_named_not_the_staging_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+    import tempfile
+
+    source = tmp_path / "one.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def denied(prefix: str, dir: str) -> str:
+        raise PermissionError(errno.EACCES, "Permission denied", f"{dir}/{prefix}abc123")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", denied)
+    assert main(["parse", str(source), "--out", str(out)]) == 2
+    message = f"error: cannot write to the folder {out}: Permission denied\n"
+    assert capsys.readouterr().err == message

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import yaml
@@ -38,12 +40,64 @@ def test_every_lock_line_is_an_exact_pin() -> None:
         assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[^=\s;]+( ; .+)?$", pin), pin
 
 
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def _declared(*groups: str) -> set[str]:
+    """Distribution names declared in the runtime dependencies and the named extras."""
+    project = _project()
+    requirements = list(project["dependencies"])
+    for group in groups:
+        requirements += project["optional-dependencies"][group]
+    return {_name(r) for r in requirements if _name(r) != project["name"]}
+
+
 def test_every_declared_dependency_is_locked() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = project["dependencies"] + project["optional-dependencies"]["test"]
+    declared = _declared(*_project()["optional-dependencies"])
     locked = {_name(p) for p in lock_pins()}
-    missing = [d for d in declared if _name(d) not in locked]
+    missing = sorted(declared - locked)
     assert not missing, f"declared but not locked: {missing}"
+
+
+def test_dependencies_are_split_by_use() -> None:
+    project = _project()
+    assert {_name(r) for r in project["dependencies"]} == {"jieba", "pandas", "matplotlib"}
+    assert set(project["optional-dependencies"]) == {"notebooks", "report", "test"}
+    assert "pytest-randomly" in _declared("test")
+
+
+def _imported(files: list[Path]) -> set[str]:
+    """The top-level modules imported anywhere in ``files`` (inside functions too)."""
+    names = set()
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"online_economy", "write_environment_yml"}
+
+
+def _distributions(modules: set[str]) -> dict[str, set[str]]:
+    dists = packages_distributions()
+    return {m: {_name(d) for d in dists.get(m, [m])} for m in modules}
+
+
+def test_every_package_the_code_imports_is_declared() -> None:
+    """The package's imports are runtime, notebooks or report dependencies; tests and tools
+    may also use the test extra."""
+    package = _imported(sorted((ROOT / "src").rglob("*.py")))
+    rest = _imported([
+        *sorted((ROOT / "tests").rglob("*.py")), *sorted((ROOT / "tools").rglob("*.py")),
+        *sorted((ROOT / "benchmarks").rglob("*.py")), ROOT / "conftest.py",
+    ])
+    for modules, groups in ((package, ("notebooks", "report")), (rest, ("notebooks", "report",
+                                                                         "test"))):
+        declared = _declared(*groups)
+        undeclared = {m: d for m, d in _distributions(modules).items() if not d & declared}
+        assert not undeclared, f"imported but not declared: {undeclared}"
+    assert {"jieba", "pandas", "matplotlib", "nbformat", "nbclient", "jinja2"} <= package
 
 
 def test_one_version_of_the_analysis_stack_for_every_python() -> None:

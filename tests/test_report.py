@@ -37,6 +37,12 @@ ax.bar(["a", "b"], [3, 5])
 plt.show()
 """
 
+# A figure written where the package puts figures: the report stages it, then publishes it.
+KERNEL_FIGURE = """\
+from online_economy import paths
+(paths.FIGURES / "from-kernel.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+"""
+
 CDN = re.compile(
     r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//)"""
     r"""|(?:url\(\s*["']?\s*(?:https?:)?//)|(?:@import\s+(?:url\()?\s*["']?(?:https?:)?//)"""
@@ -67,7 +73,7 @@ def _pair(folder: Path) -> list[Path]:
     (folder / "pixel.png").write_bytes(PIXEL)
     first = _notebook(
         "来源与结构", "第一段：发布会的文字实录。\n\nSecond paragraph.",
-        [RENDEZVOUS.format(me="01", other="02"), FIGURE, "print('在线新经济')"],
+        [RENDEZVOUS.format(me="01", other="02"), FIGURE, "print('在线新经济')", KERNEL_FIGURE],
         summary="原文与结构 (source and structure)",
     )
     second = _notebook(
@@ -139,6 +145,9 @@ def test_pages_and_index(built):
     assert 'src="bars.png"' in figures and 'href="bars.svg"' in figures
     assert (html_dir / "figures" / "bars.svg").is_file()
     assert 'href="figures/index.html"' in index
+    assert (built["tmp"] / "figures" / "from-kernel.svg").is_file()  # staged, then published
+    assert (html_dir / "figures" / "from-kernel.svg").is_file()
+    assert not list(built["tmp"].glob(".*staging-*"))
 
 
 def test_no_cdn_references(built):
@@ -179,7 +188,10 @@ def test_failure_names_notebook_cell_and_error(tmp_path, capsys):
            _notebook("Bad", "p", ["x = 1", "\ntable = {}\ntable['missing']", "y = 2"]))
     assert report.main(_args(nb_dir, tmp_path)) == 1
     out, err = capsys.readouterr()
-    assert err == "error: 01-bad.ipynb failed, cell 2 (table = {}): KeyError: 'missing'\n"
+    assert err == (
+        "error: 01-bad.ipynb failed at cell 3 of 4, line 3 (table['missing']): "
+        "KeyError: 'missing'\n"
+    )
     assert "Traceback" not in out + err
     assert not (tmp_path / "html").exists()
 
@@ -198,6 +210,27 @@ def test_bad_arguments(argv, message, capsys):
     assert report.main(argv) == 2
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == ("", message)
+
+
+def test_the_site_folder_is_never_one_that_holds_other_work(tmp_path, capsys):
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    (tmp_path / "mine.txt").write_text("not a site")
+    cases = {
+        str(tmp_path): f"error: --html {tmp_path} would replace {nb_dir}; "
+                       "choose a folder of its own\n",
+        "": "error: --html is empty; name a folder\n",
+    }
+    for html, message in cases.items():
+        argv = ["--notebooks", str(nb_dir), "--html", html]
+        assert report.main(argv) == 2
+        assert capsys.readouterr().err == message
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    assert report.main(["--notebooks", str(nb_dir), "--html", str(other)]) == 2
+    assert "is not empty and holds no site" in capsys.readouterr().err
+    assert (other / "notes.txt").read_text() == "keep me"
 
 
 def test_missing_or_empty_notebook_folder(tmp_path, capsys):
@@ -240,3 +273,86 @@ def test_site_has_a_glossary_page_linked_from_the_index(tmp_path: Path) -> None:
     assert tmp_path / "glossary.html" in written
     assert "无中生有" in page and "wú zhōng shēng yǒu" in page and "同比" in page
     assert 'href="glossary.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_failing_report_publishes_nothing_and_blames_the_first_notebook(tmp_path, capsys):
+    """02 fails at once, 01 later: 01 is blamed, and no output of this run is published."""
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    late = "import time\ntime.sleep(3)\n\nraise ValueError('late')"
+    _write(nb_dir, "01-late.ipynb", _notebook("Late", "p", [KERNEL_FIGURE, late]))
+    _write(nb_dir, "02-early.ipynb", _notebook("Early", "p", ["1 / 0"]))
+    for name, file in (("processed", "old.csv"), ("figures", "old.png"), ("html", "index.html")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / file).write_text(f"previous {name}")
+    before = _tree(tmp_path)
+    assert report.main([*_args(nb_dir, tmp_path), "--jobs", "2"]) == 1
+    _, err = capsys.readouterr()
+    assert err == (
+        "error: 01-late.ipynb failed at cell 3 of 3, line 4 (raise ValueError('late')): "
+        "ValueError: late\n"
+    )
+    assert _tree(tmp_path) == before  # tables, figures and site all from the previous run
+    assert not [p for p in tmp_path.rglob(".*") if "staging" in p.name]
+
+
+def test_a_changed_raw_file_is_bad_input_named_with_its_fix(tmp_path, monkeypatch, capsys):
+    from online_economy import paths
+
+    raw = tmp_path / "data" / "raw" / "t.txt"
+    raw.parent.mkdir(parents=True)
+    raw.write_bytes(paths.TRANSCRIPT.read_bytes().replace("刘平".encode(), "刘乎".encode(), 1))
+    monkeypatch.setattr(paths, "TRANSCRIPT", raw)
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    assert report.main(_args(tmp_path, tmp_path)) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("error: data/raw/t.txt has changed (sha256 ")
+    assert err.endswith("; restore it with: git checkout -- data/raw/t.txt\n")
+
+
+SLEEPER = """\
+import os, pathlib, time
+pathlib.Path("kernel.pid").write_text(str(os.getpid()))
+time.sleep(120)
+"""
+
+
+@pytest.mark.parametrize(("signum", "status"), [(2, 130), (15, 143)])
+def test_ctrl_c_and_sigterm_stop_the_kernels_and_publish_nothing(tmp_path, signum, status):
+    import os
+    import time
+
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    _write(nb_dir, "01-sleep.ipynb", _notebook("Sleep", "p", [KERNEL_FIGURE, SLEEPER]))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "online_economy.report", *_args(nb_dir, tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    pid_file = nb_dir / "kernel.pid"
+    deadline = time.monotonic() + 90
+    while not pid_file.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    assert pid_file.exists(), proc.communicate(timeout=30)
+    time.sleep(0.3)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (status, "interrupted\n")
+    kernel = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(kernel, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the kernel is still running")
+    assert not (tmp_path / "html").exists()
+    assert not list((tmp_path / "figures").iterdir())
+    assert not [p for p in tmp_path.rglob(".*") if "staging" in p.name]

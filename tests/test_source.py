@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -130,14 +131,59 @@ def test_text_with_a_few_control_characters_is_accepted() -> None:
     assert decode_bytes(text.encode("utf-8")).text == text
 
 
-def test_undecodable() -> None:
-    assert _error(decode_bytes, b"abc\x80def") == "cannot decode as utf-8 or gb18030"
+def test_undecodable_names_the_byte_and_offset_for_each_encoding_tried() -> None:
+    assert _error(decode_bytes, b"abc\x80def") == (
+        "cannot decode as utf-8 (byte 0x80 at offset 3) or as gb18030 (byte 0x80 at offset 3); "
+        "name the encoding with --encoding"
+    )
 
 
-def test_utf16_gets_a_clear_message_and_can_be_named() -> None:
-    data = SAMPLE.encode("utf-16")
-    assert "UTF-16" in _error(decode_bytes, data)
-    assert decode_bytes(data, "utf-16").text == SAMPLE
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_utf16_and_utf32_get_the_command_line_hint_and_can_be_named(codec: str) -> None:
+    data = SAMPLE.encode(codec)
+    assert _error(decode_bytes, data) == (
+        f"is {codec.upper()} text; save it as UTF-8 or name it with --encoding {codec}"
+    )
+    assert decode_bytes(data, codec).text == SAMPLE
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_empty_encoding_is_refused_not_ignored(name: str) -> None:
+    assert _error(decode_bytes, SAMPLE.encode(), name).startswith("the encoding is empty")
+
+
+def test_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert _error(read_transcript, fifo) == f"{fifo}: is a named pipe (FIFO), not a regular file"
+
+
+def test_device_is_refused() -> None:
+    assert _error(read_transcript, "/dev/zero") == "/dev/zero: is a device, not a regular file"
+
+
+def test_symbolic_links_dangling_and_looping(tmp_path: Path) -> None:
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "gone.txt")
+    assert _error(read_transcript, dangling) == (
+        f"{dangling}: is a symbolic link to {tmp_path / 'gone.txt'}, which does not exist"
+    )
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    assert _error(read_transcript, loop) == f"{loop}: is a loop of symbolic links"
+
+
+def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(3_000_000_000)  # sparse: reading it would take 3 GB of memory
+    assert _error(read_transcript, big, max_bytes=1_000_000) == (
+        f"{big}: is 3000.0 MB, more than the limit of 1.0 MB (raise it with --max-bytes)"
+    )
+    small = tmp_path / "small.txt"
+    small.write_text(SAMPLE, encoding="utf-8")
+    assert "more than the limit" in _error(read_transcript, small, max_bytes=10)
+    assert read_transcript(small, max_bytes=len(SAMPLE.encode())).text == SAMPLE
 
 
 @pytest.mark.parametrize("name", ["no-such-codec", "rot13"])
@@ -169,16 +215,19 @@ def test_load_raw() -> None:
     assert t.text.encode("utf-8") == paths.TRANSCRIPT.read_bytes()
 
 
-def test_load_raw_detects_a_changed_file(tmp_path: Path) -> None:
+def test_load_raw_detects_a_changed_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     copy = tmp_path / "t.txt"
     provenance = tmp_path / "p.json"
     shutil.copyfile(paths.PROVENANCE, provenance)
     copy.write_bytes(paths.TRANSCRIPT.read_bytes().replace("刘平".encode(), "刘乎".encode(), 1))
     message = _error(load_raw, copy, provenance)
     assert message.startswith(f"{copy} has changed (sha256 {sha256_file(copy)}, expected ")
-    assert message.endswith(
-        "; restore it with `git checkout -- data/raw/2020-04-13-press-conference.txt`"
-    )
+    assert message.endswith("; restore its recorded bytes")  # outside the repository
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    message = _error(load_raw, copy, provenance)
+    assert message.startswith("t.txt has changed (sha256 ")
+    assert message.endswith("; restore it with: git checkout -- t.txt")
+    assert "\n" not in message
     shutil.copyfile(paths.TRANSCRIPT, copy)
     assert load_raw(copy, provenance).text == load_raw().text
 

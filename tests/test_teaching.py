@@ -90,7 +90,9 @@ def test_student_copy_has_no_solutions(course: Path, tmp_path: Path) -> None:
         "02-categories.ipynb",
         "README.md",
     ]
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [teaching.RECORD, *(p.name for p in written)]
+    )
     assert not (out / "solutions").exists()
     for name in ("01-source.ipynb", "02-categories.ipynb"):
         nb = read_notebook(out / name)
@@ -244,3 +246,86 @@ def test_cli_students_and_check(
     assert capsys.readouterr().out == (
         "02-categories.ipynb: no solutions notebook solutions/02-categories-solutions.ipynb\n"
     )
+
+
+def test_a_notebook_the_student_changed_is_not_overwritten(course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "students"
+    write_student_copy(out, course)
+    mine = out / "01-source.ipynb"
+    edited = mine.read_text(encoding="utf-8").replace("Count the", "I counted the")
+    mine.write_text(edited, encoding="utf-8")
+    readme = (out / "README.md").read_bytes()
+    (course / "02-categories.ipynb").write_text(
+        (course / "02-categories.ipynb").read_text(encoding="utf-8").replace("等", "和"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"not overwriting .*01-source\.ipynb: changed since"):
+        write_student_copy(out, course)
+    assert mine.read_text(encoding="utf-8") == edited  # nothing written at all
+    assert "和" not in (out / "02-categories.ipynb").read_text(encoding="utf-8")
+    assert (out / "README.md").read_bytes() == readme
+    write_student_copy(out, course, force=True)
+    assert "I counted" not in mine.read_text(encoding="utf-8")
+    assert "和" in (out / "02-categories.ipynb").read_text(encoding="utf-8")
+    write_student_copy(out, course)  # unchanged files are rewritten without --force
+
+
+def test_a_file_there_before_any_copy_counts_as_changed(course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "students"
+    out.mkdir()
+    (out / "01-source.ipynb").write_text("{}", encoding="utf-8")
+    assert teaching.changed_by_student(out, ["01-source.ipynb", "02-categories.ipynb"]) == [
+        "01-source.ipynb"
+    ]
+    with pytest.raises(InputError, match="not overwriting"):
+        write_student_copy(out, course)
+
+
+def test_a_failed_write_leaves_the_old_copy_whole(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import errno
+
+    from online_economy import publish
+
+    out = tmp_path / "students"
+    write_student_copy(out, course)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (course / "01-source.ipynb").write_text(
+        (course / "01-source.ipynb").read_text(encoding="utf-8").replace("等", "和"),
+        encoding="utf-8",
+    )
+    real = Path.write_bytes
+
+    def full(self: Path, data: bytes) -> int:
+        if self.name == "README.md":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(teaching, "NOTEBOOKS", course)
+    assert main(["students", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot write {out / 'README.md'}: No space left on device\n"
+    )
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if publish.STAGING_MARK in p.name]
+    assert not [p for p in out.iterdir() if publish.STAGING_MARK in p.name]
+
+
+def test_student_cli_force_and_refusal(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(teaching, "NOTEBOOKS", course)
+    out = tmp_path / "copy"
+    assert main(["students", "--out", str(out)]) == 0
+    (out / "02-categories.ipynb").write_text("{}", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["students", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: not overwriting {out / '02-categories.ipynb'}: ")
+    assert err.count("\n") == 1
+    assert main(["students", "--out", str(out), "--force"]) == 0
+    assert (out / "02-categories.ipynb").read_text(encoding="utf-8") != "{}"

@@ -1,21 +1,29 @@
 """Teaching helpers: a student copy of the notebooks without solutions, and a solutions check.
 
-``python -m online_economy.teaching students [--out DIR]`` writes the student copy;
-``python -m online_economy.teaching check`` checks that every exercise has one solution.
+``python -m online_economy.teaching students [--out DIR] [--force]`` writes the student
+copy; ``python -m online_economy.teaching check`` checks that every exercise has one solution.
+
+The copy is written all-or-nothing (:mod:`online_economy.publish`) with a record of what
+was written (``RECORD``, a sha256 per file); a later run refuses to overwrite a file the
+student changed since then, unless ``--force``.
 """
 
 from __future__ import annotations
 
-import copy
+import hashlib
 import json
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
+import nbformat
+from nbconvert.preprocessors import TagRemovePreprocessor
+
 from online_economy import paths
-from online_economy.cli import OneLineParser
+from online_economy.cli import OneLineParser, run_command
 from online_economy.errors import InputError
+from online_economy.publish import check_folder, write_files
 
 NOTEBOOKS = paths.ROOT / "notebooks"
 STUDENTS = paths.ROOT / "students"
@@ -23,6 +31,7 @@ PATTERN = "[0-9][0-9]-*.ipynb"
 EXERCISE_TAG = "exercise"
 SOLUTION_TAG = "solution"
 MIN_EXERCISES, MAX_EXERCISES = 2, 4
+RECORD = ".student-copy.json"  # what the last run wrote: file name -> sha256
 EXERCISE_ID = re.compile(r"Exercise\s+(\d+\.\d+)")
 SOLUTION_HEADING = re.compile(r"^#{1,6}\s*Solution\s+(\d+\.\d+)\b", re.MULTILINE)
 
@@ -45,8 +54,10 @@ Open them in the project's environment, for example with `.venv/bin/python -m ju
 students/` from the repository root: they find the transcript and the reference data through
 the installed `online_economy` package, so they need no paths of their own.
 
-Running `make student` again overwrites these notebooks: save your own work under
-another file name first.
+Running `make student` again rewrites only the files it wrote and you have not changed
+(it keeps a record in `.student-copy.json`); if you changed one, it stops, names it and
+writes nothing. Save your work under another file name, or run `make student FORCE=1`
+to overwrite your changes.
 """
 
 
@@ -72,22 +83,29 @@ def read_notebook(path: Path) -> Notebook:
     return nb
 
 
+def notebook_text(nb: Notebook) -> str:
+    """A notebook as nbformat writes it (indent 1, sorted keys, UTF-8, final newline)."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def write_notebook(nb: Notebook, path: Path) -> None:
-    """Write a notebook as nbformat does (indent 1, sorted keys, UTF-8, final newline)."""
-    text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    Path(path).write_text(text, encoding="utf-8", newline="\n")
+    """Write a notebook as nbformat does, all-or-nothing (staged, then renamed into place)."""
+    path = Path(path)
+    write_files(path.parent, {path.name: notebook_text(nb)})
 
 
 def student_version(nb: Notebook) -> Notebook:
-    """A copy without ``solution`` cells and with the outputs of ``exercise`` cells cleared."""
-    out = copy.deepcopy(nb)
-    cells = [c for c in out["cells"] if SOLUTION_TAG not in cell_tags(c)]
-    for cell in cells:
-        if EXERCISE_TAG in cell_tags(cell) and cell.get("cell_type") == "code":
-            cell["outputs"] = []
-            cell["execution_count"] = None
-    out["cells"] = cells
-    return out
+    """A copy without ``solution`` cells and with the outputs of ``exercise`` cells cleared.
+
+    nbconvert's ``TagRemovePreprocessor`` does both: ``remove_cell_tags`` drops the
+    solution cells, ``remove_all_outputs_tags`` clears outputs and execution counts.
+    """
+    node = nbformat.from_dict(json.loads(json.dumps(nb)))
+    remover = TagRemovePreprocessor(
+        remove_cell_tags={SOLUTION_TAG}, remove_all_outputs_tags={EXERCISE_TAG}
+    )
+    out, _ = remover.preprocess(node, {})
+    return json.loads(json.dumps(out))
 
 
 def analysis_notebooks(folder: Path | None = None) -> list[Path]:
@@ -101,29 +119,69 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def write_student_copy(out: Path | None = None, notebooks: Path | None = None) -> list[Path]:
-    """Write the student copy of ``notebooks`` into ``out``; return the files written."""
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_record(out: Path) -> dict[str, str]:
+    """File name -> sha256 of what the last run wrote into ``out`` (empty if none)."""
+    try:
+        record = json.loads((out / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = record.get("files", {}) if isinstance(record, dict) else {}
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def changed_by_student(out: Path, names: list[str]) -> list[str]:
+    """The files among ``names`` in ``out`` that differ from what the last run wrote.
+
+    A file the record does not know (there before any run) counts as changed too.
+    """
+    record = read_record(out)
+    changed = []
+    for name in names:
+        path = out / name
+        if not path.is_file():
+            continue
+        if record.get(name) != _sha256(path.read_bytes()):
+            changed.append(name)
+    return changed
+
+
+def write_student_copy(
+    out: Path | None = None, notebooks: Path | None = None, force: bool = False
+) -> list[Path]:
+    """Write the student copy of ``notebooks`` into ``out``; return the files written.
+
+    Refuses (InputError, nothing written) when a file it would replace was changed since
+    the last run wrote it, unless ``force``. Everything is published together.
+    """
     notebooks = NOTEBOOKS if notebooks is None else Path(notebooks)
-    out = STUDENTS if out is None else Path(out)
+    out = check_folder(STUDENTS if out is None else out, "--out")
     if _inside(out, notebooks):
         raise InputError(f"refusing to write the student copy into {notebooks} or a folder in it")
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out} exists and is not a folder")
     sources = analysis_notebooks(notebooks)
     if not sources:
         raise InputError(f"no analysis notebooks ({PATTERN}) in {notebooks}")
-    copies = [(src, student_version(read_notebook(src))) for src in sources]
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for src, nb in copies:
-        target = out / src.name
-        write_notebook(nb, target)
-        written.append(target)
-    readme = out / "README.md"
+    files = {
+        src.name: notebook_text(student_version(read_notebook(src))).encode("utf-8")
+        for src in sources
+    }
     names = ", ".join(f"`{p.name}`" for p in sources)
-    readme.write_text(README.format(names=names), encoding="utf-8", newline="\n")
-    written.append(readme)
-    return written
+    files["README.md"] = README.format(names=names).encode("utf-8")
+    changed = [] if force else changed_by_student(out, list(files))
+    if changed:
+        shown = ", ".join(str(out / name) for name in changed)
+        raise InputError(
+            f"not overwriting {shown}: changed since the student copy was written; "
+            "save your work under another name, or overwrite with --force (make student FORCE=1)"
+        )
+    record = {"files": {name: _sha256(data) for name, data in files.items()}}
+    content: dict[str, bytes | str] = dict(files)
+    content[RECORD] = json.dumps(record, indent=1, sort_keys=True) + "\n"
+    written = write_files(out, content, inputs=sources, option="--out")
+    return [path for path in written if path.name != RECORD]
 
 
 def solutions_notebook(notebook: Path) -> Path:
@@ -194,32 +252,34 @@ def check_solutions(notebooks: Path | None = None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``students [--out DIR]`` or ``check``."""
+    """Command line: ``students [--out DIR] [--force]`` or ``check``."""
     parser = OneLineParser(prog="python -m online_economy.teaching")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     students = sub.add_parser("students", help="write a student copy without solutions")
-    students.add_argument("--out", type=Path, default=STUDENTS, help="folder (default students/)")
+    students.add_argument("--out", default=STUDENTS, help="folder (default students/)")
+    students.add_argument("--force", action="store_true",
+                          help="overwrite notebooks changed since the last student copy")
     sub.add_parser("check", help="check that each exercise has exactly one solution")
     args = parser.parse_args(argv)
-    try:
+
+    def work() -> int:
         if args.command == "students":
-            written = write_student_copy(args.out)
+            written = write_student_copy(args.out, force=args.force)
             print(f"wrote {len(written) - 1} notebooks and README.md to {args.out}")
             return 0
         problems = check_solutions()
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for line in problems:
-        print(line)
-    if not problems:
-        count = len(analysis_notebooks())
-        print(
-            f"ok: {count} analysis notebooks; exercises and solutions pair up"
-            if count
-            else f"no analysis notebooks in {NOTEBOOKS}; nothing to check"
-        )
-    return 1 if problems else 0
+        for line in problems:
+            print(line)
+        if not problems:
+            count = len(analysis_notebooks())
+            print(
+                f"ok: {count} analysis notebooks; exercises and solutions pair up"
+                if count
+                else f"no analysis notebooks in {NOTEBOOKS}; nothing to check"
+            )
+        return 1 if problems else 0
+
+    return run_command(work)
 
 
 if __name__ == "__main__":
