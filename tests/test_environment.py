@@ -76,7 +76,8 @@ def _imported(files: list[Path]) -> set[str]:
                 names |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.add(node.module.split(".")[0])
-    return names - set(sys.stdlib_module_names) - {"online_economy", "write_environment_yml"}
+    local = {"online_economy", "write_environment_yml", "browser_tools", "conftest"}
+    return names - set(sys.stdlib_module_names) - local
 
 
 def _distributions(modules: set[str]) -> dict[str, set[str]]:

@@ -43,6 +43,22 @@ PROBES = """(() => {
 pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM}")
 
 
+def _drawn_with(tools, probe: str, timeout: float = 30) -> dict[str, int]:
+    """The fonts that draw the probe once it is on screen and its fonts have loaded.
+
+    Fonts load lazily, when text that needs them is first laid out, so the probe is scrolled
+    into view and measured until the bundled font shows up or the time runs out.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        tools.evaluate(f"document.querySelector('[data-probe={probe}]').scrollIntoView()")
+        tools.evaluate("document.fonts.ready.then(() => true)")
+        used = tools.fonts_of(f"[data-probe={probe}]")
+        if used.get(FONT_FAMILY) or time.monotonic() > deadline:
+            return used
+        time.sleep(0.5)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -82,8 +98,7 @@ def session(tmp_path_factory):
         with chromium(tmp / "profile", loopback=True) as tools:
             tools.call("Page.navigate", url=f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}")
             probes = tools.wait_until(PROBES, timeout=90)
-            tools.wait_until("document.fonts.status === 'loaded'", timeout=30)
-            fonts = {name: tools.fonts_of(f"[data-probe={name}]") for name in ("markdown", "table")}
+            fonts = {name: _drawn_with(tools, name) for name in ("markdown", "table")}
             toasts = tools.evaluate(
                 "[...document.querySelectorAll('.Toastify__toast')].map(t => t.textContent)")
             tools.screenshot(tmp / "lab.png")

@@ -13,7 +13,6 @@ from pathlib import Path
 # matplotlib's font cache goes under the repo's .cache, unless matplotlib is already imported.
 os.environ.setdefault("MPLCONFIGDIR", str(Path(__file__).parents[1] / ".cache" / "matplotlib"))
 
-import matplotlib as mpl
 import pytest
 from matplotlib import colors, font_manager
 from matplotlib import pyplot as plt
