@@ -60,7 +60,8 @@ def check_consistent(parsed: ParsedTranscript) -> None:
         assert turn.index == i and turn.role in ROLES
         assert turn.text == text[turn.start:turn.end]
         assert last_end <= turn.label_start < turn.label_end <= turn.start <= turn.end
-        assert text[turn.label_end - 1] in ":："
+        line_end = turn.label_end == len(text) or text[turn.label_end] in "\r\n"
+        assert text[turn.label_end - 1] in ":：】]］" or line_end
         if turn.role == "question":
             questions += 1
         expected_exchange = 0 if turn.role == "moderator" else questions
@@ -384,10 +385,10 @@ def test_extra_lines_before_the_first_turn_are_other() -> None:
     ]
 
 
-def test_answer_before_any_question_has_exchange_zero() -> None:
+def test_speech_before_any_question_is_a_statement_with_exchange_zero() -> None:
     parsed = parse_transcript("刘平：开场介绍。\n新华社记者：问？\n郑锦：答。\n")
     assert [(t.role, t.exchange) for t in parsed.turns] == [
-        ("answer", 0), ("question", 1), ("answer", 1),
+        ("statement", 0), ("question", 1), ("answer", 1),
     ]
 
 
@@ -470,6 +471,8 @@ def test_title_and_name_separated_by_a_space_on_their_own_line() -> None:
     assert frame["party"].tolist() == [
         "主持人 袁达", "国家发展改革委副主任 宁吉喆", "路透社记者", "宁吉喆", "主持人 袁达",
     ]
-    assert frame["role"].tolist() == ["moderator", "answer", "question", "answer", "moderator"]
+    assert frame["role"].tolist() == [
+        "moderator", "statement", "question", "answer", "moderator",
+    ]
     assert frame["text"].tolist()[3] == "出口下降了约11.4个百分点。"
     assert classify_party("我们 认为") is None
