@@ -595,7 +595,7 @@ class _Builder:
                 label = suspect if suspect is not None and self.text[suspect.end - 1] in ":：" \
                     else None
             if label is not None:
-                end, _ = _strip_span(self.text, a, at)
+                _, end = _strip_span(self.text, a, at)
                 self.paragraph(a, end)
                 self.add("space", end, at)
                 self.turn(label, b)
@@ -608,7 +608,7 @@ class _Builder:
         label = self.raw_turns[-1][0]
         glued = _GLUED_TIME.search(self.text, a, b) if label.live else None
         if glued is not None and glued.start() > a:
-            end, _ = _strip_span(self.text, a, glued.start())
+            _, end = _strip_span(self.text, a, glued.start())
             self.add("body", a, end)
             self.raw_turns[-1][1].append((a, end))
             self.add("space", end, glued.start())
@@ -618,31 +618,37 @@ class _Builder:
         self.raw_turns[-1][1].append((a, b))
 
 
-def _roles(turns: list[tuple[Label, int]]) -> list[str]:
-    """Roles from (label, non-space characters of the speech), in order.
+def _roles(turns: list[tuple[Label, str]]) -> list[str]:
+    """Roles from (label, text of the speech), in order.
 
-    Outlets and askers ask (``question``); the moderator moderates. Before the first
-    question a spokesperson's long turn, or any official's turn, is an opening
-    ``statement``; a short spokesperson turn is the ``moderator``. After a question, a
-    spokesperson answers right after it and moderates otherwise; officials answer.
+    Outlets and askers ask (``question``); the moderator moderates. A spokesperson or
+    official speaking right after a question answers. Otherwise a turn of at most
+    :data:`STATEMENT_MIN_CHARS` non-space characters with a host's words
+    (``moderator_cues``: 请提问, 到此结束 …) is the ``moderator``; before the first
+    question a longer turn is an opening ``statement`` (so is a short official's turn
+    without such words, while a short spokesperson's turn moderates); after it, a
+    spokesperson moderates and an official adds to the answer.
     """
+    cues = speaker_lists()["moderator_cues"]
     roles: list[str] = []
     asked = False
-    for label, size in turns:
+    for label, speech in turns:
+        size = sum(1 for c in speech if not c.isspace())
+        hosting = size <= STATEMENT_MIN_CHARS and any(c in speech for c in cues)
         if label.kind in ("outlet", "asker"):
             roles.append("question")
             asked = True
         elif label.kind in ("moderator", "unknown"):
             roles.append(label.kind)
-        elif label.kind == "spokesperson":
-            if roles and roles[-1] == "question":
-                roles.append("answer")
-            elif not asked and size > STATEMENT_MIN_CHARS:
-                roles.append("statement")
-            else:
-                roles.append("moderator")
+        elif roles and roles[-1] == "question":
+            roles.append("answer")
+        elif hosting:
+            roles.append("moderator")
+        elif not asked:
+            long = size > STATEMENT_MIN_CHARS
+            roles.append("statement" if long or label.kind == "official" else "moderator")
         else:
-            roles.append("answer" if asked else "statement")
+            roles.append("moderator" if label.kind == "spokesperson" else "answer")
     return roles
 
 
@@ -662,11 +668,9 @@ def parse_structure(text: str) -> ParsedTranscript:
     builder.line_names = any(_journalist_line(builder.text, a, b) for a, b, _ in lines)
     for start, stop, nxt in lines:
         builder.line(start, stop, nxt)
-    sizes = [
-        sum(b - a - sum(1 for c in text[a:b] if c.isspace()) for a, b in spans)
-        for _, spans in builder.raw_turns
-    ]
-    roles = _roles([(label, n) for (label, _), n in zip(builder.raw_turns, sizes, strict=True)])
+    roles = _roles([
+        (label, " ".join(builder.text[a:b] for a, b in spans)) for label, spans in builder.raw_turns
+    ])
     turns: list[Turn] = []
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
