@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 import shutil
 from decimal import Decimal
 
@@ -355,7 +356,7 @@ def test_round_trip_qualified(value: Decimal, qualifier: str, form: str) -> None
     assert (q.value, q.qualifier) == (float(value), load_qualifiers()[qualifier].qualifier)
 
 
-FUZZ = "0123456789１２.,%-—至到约近余多以上一二两三十百千万亿点家个年月第之G"
+FUZZ = "0123456789１２.,%-−—至到约近余多以上一二两三十百千万亿点家个年月第之分/^‰G前来、"
 
 
 @FAST
@@ -364,5 +365,7 @@ def test_never_crashes_and_spans_hold(sentence: str) -> None:
     found = extract_quantities(sentence)
     for q in found:
         assert sentence[q.start : q.end] == q.surface
-        assert q.value >= 0 and (q.value_high is None or q.value_high >= 0)
+        signed = bool(re.search(r"(?:^|[^0-9])[-−－负][0-9]", q.surface))
+        assert q.value >= 0 or signed
+        assert q.value_high is None or q.value_high >= q.value
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
