@@ -1,4 +1,4 @@
-"""Command line: ``python -m online_economy parse PATH [--encoding ENC] --out DIR``."""
+"""Command line: ``python -m online_economy parse PATH... [--encoding ENC] [--no-turns] --out DIR``."""
 
 from __future__ import annotations
 
@@ -25,8 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser(
         "parse", help="split a press-conference transcript into turns and quantities"
     )
-    parse.add_argument("path", type=Path, help="the transcript (UTF-8, UTF-8 with BOM or GB18030)")
+    parse.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="transcripts (UTF-8, UTF-8 with BOM or GB18030): files, folders of .txt files, "
+             "or glob patterns; several are parsed in parallel into one set of tables",
+    )
     parse.add_argument("--encoding", help="name the encoding instead of detecting it")
+    parse.add_argument(
+        "--no-turns", action="store_true",
+        help="do not look for speakers: read the quantities of the whole text",
+    )
+    parse.add_argument("--jobs", type=int, help="processes to use (default: the cores)")
     parse.add_argument(
         "--out", type=Path, required=True, help="folder for the CSV files"
     )
@@ -82,7 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "parse":
-            print(parse_command(args.path, args.encoding, args.out))
+            from .corpus import run_parse
+
+            if args.jobs is not None and args.jobs < 1:
+                raise InputError("--jobs must be at least 1")
+            return run_parse(args.paths, args.encoding, args.out, no_turns=args.no_turns,
+                             jobs=args.jobs)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

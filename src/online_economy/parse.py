@@ -26,6 +26,8 @@ from online_economy.simplified import to_simplified
 
 PART_KINDS = ("title", "date", "label", "body", "headline", "furniture", "space", "other")
 ROLES = ("question", "answer", "moderator", "statement", "unknown")
+#: The role of the one turn :func:`whole_text` makes (``parse --no-turns``).
+WHOLE_TEXT_ROLE = "text"
 MAX_PARTY_CHARS = 25
 #: A label may be longer when it ends in a personal name or sits in brackets.
 MAX_LONG_PARTY_CHARS = 60
@@ -725,3 +727,32 @@ def parse_transcript(text: str) -> ParsedTranscript:
             f"followed by an answer such as '刘平：'; {found} speaker label(s) recognised)"
         )
     return parsed
+
+
+def whole_text(text: str) -> ParsedTranscript:
+    """The text as one turn of role :data:`WHOLE_TEXT_ROLE`, every non-blank line a paragraph.
+
+    For texts whose speakers cannot be found (``parse --no-turns``): quantities can then
+    be read with their sentences. The parts still rejoin to the text.
+    """
+    parts: list[Part] = []
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    for start, stop, nxt in _lines(text):
+        a, b = _strip_span(text, start, stop)
+        for kind, x, y in (("space", start, a), ("body", a, b), ("space", b, nxt)):
+            if x >= y:
+                continue
+            if kind == "space" and parts and parts[-1].kind == "space":
+                last = parts.pop()
+                x = last.start
+            parts.append(Part(kind, x, y, text[x:y]))
+        if a < b:
+            index = len(paragraphs)
+            paragraphs.append(Paragraph(0, index, a, b, text[a:b]))
+            for s_index, (sa, sb) in enumerate(split_sentences(text, a, b)):
+                sentences.append(Sentence(0, index, s_index, sa, sb, text[sa:sb]))
+    start, end = (paragraphs[0].start, paragraphs[-1].end) if paragraphs else (0, 0)
+    turn = Turn(0, 0, WHOLE_TEXT_ROLE, "", 0, 0, start, end, text[start:end])
+    return ParsedTranscript(text=text, parts=parts, turns=[turn], paragraphs=paragraphs,
+                            sentences=sentences)

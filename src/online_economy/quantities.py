@@ -206,7 +206,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     head = rf"{_GUARD}(?P<pre>{'|'.join(before)})?(?P<sign>[{SIGNS}](?=[0-9０-９]))?"
     full = (
         rf"{head}(?:{pct}(?:{_SEP}(?:百分之|千分之)?(?P<pn2>{_PCT_NUM}))?"
-        rf"|(?P<n1>{_NUM})(?:(?P<mag1>{_MAG})?(?P<u1>{unit})?(?P<sep>{_SEP})(?P<n2>{_NUM}))?"
+        rf"|(?P<n1>{_NUM})(?:(?P<mag1>{_MAG})?(?P<u1>{unit})?(?P<sep>{_SEP})(?P<sign2>[{SIGNS}](?=[0-9０-９]))?(?P<n2>{_NUM}))?"
         rf"{num_tail})(?P<post>{post})?"
     )
     single = rf"{head}(?:{pct}|(?P<n1>{_NUM}){num_tail})(?P<post>{post})?"
@@ -335,6 +335,8 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
             return False
     if g["sign"]:
         low = -low
+    if g.get("sign2") and high is not None:
+        high = -high
     if high is not None and low > high:
         return None  # a range from high to low (5-3家) is refused
     return _quantity(

@@ -1,0 +1,270 @@
+"""Many transcripts in one call: ``python -m online_economy parse FILE... --out DIR``.
+
+Inputs are files, folders (their ``*.txt`` files, sorted by name) or glob patterns
+(``'data/*.txt'``, expanded here when the shell did not). Files are parsed in parallel over
+the cores; the tables are joined in the order of the inputs, whatever the parallelism,
+and every row carries its ``source`` (the path as given) and ``source_sha256``. A bad file
+is reported with one ``error:`` line and the others go on; the exit status is 2 if any
+file failed. One file keeps the one-line summary of the single-file command.
+
+Outputs in ``--out``: ``turns.csv``, ``quantities.csv`` and ``warnings.csv`` (suspect
+speaker labels: source, line, offsets, label, message). With ``--no-turns`` the speakers
+are not looked for: each text is one turn of role ``text`` in ``turns.csv``, and
+``quantities.csv`` lists every quantity of the whole text.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from online_economy.errors import InputError
+
+WARNING_COLUMNS = ["line", "start", "end", "label", "message"]
+SOURCE_COLUMNS = ["source", "source_sha256"]
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass
+class FileResult:
+    """What one input gave: its tables, or the one-line error."""
+
+    source: str
+    sha256: str = ""
+    encoding: str = ""
+    n_chars: int = 0
+    turns: pd.DataFrame | None = None
+    quantities: pd.DataFrame | None = None
+    warnings: list[tuple[int, int, int, str, str]] = field(default_factory=list)
+    error: str = ""
+
+
+def expand_inputs(inputs: Sequence[str]) -> list[str]:
+    """Files from paths, folders (``*.txt`` inside, sorted) and glob patterns, in order.
+
+    A name that does not exist and is not a pattern is kept, so that it is reported as a
+    bad file; a folder without ``.txt`` files or a pattern matching nothing is an error.
+    """
+    out: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.glob("*.txt") if p.is_file())
+            if not found:
+                raise InputError(f"{item}: a folder with no .txt files")
+        elif not path.exists() and _GLOB_CHARS & set(item):
+            found = sorted(p for p in glob.glob(item) if Path(p).is_file())
+            if not found:
+                raise InputError(f"{item}: no file matches this pattern")
+        else:
+            found = [item]
+        out.extend(f for f in found if f not in out)
+    return out
+
+
+def parse_one(source: str, encoding: str | None, no_turns: bool) -> FileResult:
+    """Parse one file; never raises for bad input (the error is in the result)."""
+    from online_economy.parse import parse_transcript, whole_text
+    from online_economy.source import read_transcript
+    from online_economy.tables import quantities_table
+
+    result = FileResult(source)
+    try:
+        transcript = read_transcript(source, encoding=encoding)
+        result.sha256 = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        result.encoding, result.n_chars = transcript.encoding, len(transcript.text)
+        if no_turns:
+            parsed = whole_text(transcript.text)
+        else:
+            try:
+                parsed = parse_transcript(transcript.text)
+            except InputError as exc:
+                raise InputError(f"{source}: {exc} (--no-turns reads its quantities)") from None
+        result.turns = parsed.turns_frame()
+        result.quantities = quantities_table(parsed)
+        result.warnings = [(w.line, w.start, w.end, w.label, w.message) for w in parsed.warnings]
+    except InputError as exc:
+        result.error = str(exc)
+    except OSError as exc:
+        result.error = f"{source}: cannot read ({exc.strerror or exc})"
+    return result
+
+
+def available_cores() -> int:
+    """The cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _parse_star(args: tuple[str, str | None, bool]) -> FileResult:
+    return parse_one(*args)
+
+
+def parse_all(
+    sources: Sequence[str], encoding: str | None, no_turns: bool, jobs: int
+) -> Iterator[FileResult]:
+    """Results in the order of ``sources``; in ``jobs`` processes when there are several."""
+    tasks = [(s, encoding, no_turns) for s in sources]
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(_parse_star, tasks)
+        return
+    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_parse_star, tasks, chunksize=chunk)
+
+
+class Progress:
+    """A one-line progress bar on a stream (``\\r`` updates, at most ten a second)."""
+
+    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
+        self.total, self.stream, self.width = total, stream, width
+        self.done, self.last = 0, 0.0
+        self.started = time.monotonic()
+
+    def step(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.done == self.total or now - self.last >= 0.1:
+            self.last = now
+            filled = self.width * self.done // self.total
+            elapsed = now - self.started
+            self.stream.write(
+                f"\r[{'#' * filled}{'.' * (self.width - filled)}] "
+                f"{self.done}/{self.total} files, {elapsed:.1f} s"
+            )
+            if self.done == self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+
+
+def _with_source(frame: pd.DataFrame, result: FileResult) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["source"] = result.source
+    frame["source_sha256"] = result.sha256
+    return frame
+
+
+def _joined(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
+
+
+def tables(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
+    """The output tables of the good results, in input order; numbering kept per file."""
+    from online_economy.tables import QUANTITY_COLUMNS
+
+    good = [r for r in results if not r.error]
+    out = {
+        "quantities.csv": _joined(
+            [_with_source(r.quantities, r) for r in good if r.quantities is not None],
+            QUANTITY_COLUMNS + SOURCE_COLUMNS,
+        ),
+        "warnings.csv": pd.DataFrame(
+            [(*w, r.source, r.sha256) for r in good for w in r.warnings],
+            columns=WARNING_COLUMNS + SOURCE_COLUMNS,
+        ),
+    }
+    turn_frames = [_with_source(r.turns, r) for r in good if r.turns is not None]
+    return {"turns.csv": _joined(turn_frames, SOURCE_COLUMNS), **out}
+
+
+def write_tables(out: Path, frames: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write every table to a temporary name in ``out``, then rename them all.
+
+    Nothing is renamed unless every file was written, and temporary files never stay.
+    """
+    from online_economy.tables import write_csv
+
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, frame in frames.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            os.close(fd)
+            staged.append((Path(tmp), out / name))
+            write_csv(frame, Path(tmp))
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    return [final for _, final in staged]
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """``1 question``, ``2 questions``."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def summary(results: Sequence[FileResult], out: Path, written: list[Path], no_turns: bool) -> str:
+    """The one-line summary printed on stdout."""
+    good = [r for r in results if not r.error]
+    n_q = sum(len(r.quantities) for r in good if r.quantities is not None)
+    targets = ", ".join(str(out / p.name) for p in written if p.name != "warnings.csv")
+    if no_turns:
+        what = (f"{_n(n_q, 'quantity', 'quantities')} read in the whole text "
+                f"(--no-turns: speakers not looked for; each text is one turn of role 'text')")
+    else:
+        roles = pd.concat([r.turns["role"] for r in good]).value_counts()
+        n_t = int(roles.sum())
+        what = (f"{_n(n_t, 'turn')} ({_n(int(roles.get('question', 0)), 'question')}, "
+                f"{_n(int(roles.get('answer', 0)), 'answer')}), "
+                f"{_n(n_q, 'quantity', 'quantities')}")
+    n_chars = sum(r.n_chars for r in good)
+    if len(results) == 1:
+        head = f"{good[0].source}: {good[0].encoding}, {_n(n_chars, 'character')}"
+    else:
+        failed = len(results) - len(good)
+        head = (f"{_n(len(good), 'file')} parsed" + (f" ({failed} failed)" if failed else "")
+                + f", {_n(n_chars, 'character')}")
+    n_w = sum(len(r.warnings) for r in good)
+    tail = f"; {_n(n_w, 'suspect label')} -> {out / 'warnings.csv'}" if n_w else ""
+    return f"{head}, {what} -> {targets}{tail}"
+
+
+def run_parse(
+    inputs: Sequence[str], encoding: str | None, out: Path, *, no_turns: bool = False,
+    jobs: int | None = None, stderr: TextIO | None = None,
+) -> int:
+    """The ``parse`` command: parse, report, write; returns the exit status (0 or 2)."""
+    err = stderr or sys.stderr
+    sources = expand_inputs(inputs)
+    jobs = jobs or available_cores()
+    progress = Progress(len(sources), err) if len(sources) > 1 else None
+    results: list[FileResult] = []
+    for result in parse_all(sources, encoding, no_turns, jobs):
+        results.append(result)
+        if progress:
+            progress.step()
+    for result in results:
+        if result.error:
+            print(f"error: {result.error}", file=err)
+        for line, _, _, label, message in result.warnings:
+            print(f"warning: {result.source}:{line}: {label!r} {message}", file=err)
+    failed = sum(1 for r in results if r.error)
+    if failed == len(results):
+        if len(results) > 1:
+            print(f"error: all {len(results)} files failed; nothing written", file=err)
+        return 2
+    written = write_tables(out, tables(results))
+    print(summary(results, out, written, no_turns))
+    if failed:
+        print(f"error: {failed} of {len(results)} files failed (the others were written)",
+              file=err)
+        return 2
+    return 0
