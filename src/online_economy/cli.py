@@ -1,4 +1,4 @@
-"""Command line: ``python -m online_economy parse PATH... [--encoding ENC] [--no-turns] --out DIR``."""
+"""Command line: ``python -m online_economy parse PATH... [--encoding ENC] --out DIR``."""
 
 from __future__ import annotations
 

@@ -227,7 +227,9 @@ _BRACKET_LABEL = re.compile(
     rf"(?P<num>{_NUMBERING})?(?P<bullet>[{_BULLETS}]\s*)?[{_O}]"
     rf"(?P<party>[^{_O}{_C}\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})[{_C}](?:\s*(?P<colon>[:：]))?"
 )
-_LINE_LABEL = re.compile(rf"(?P<num>{_NUMBERING})?(?P<party>[^:：\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})")
+_LINE_LABEL = re.compile(
+    rf"(?P<num>{_NUMBERING})?(?P<party>[^:：\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})"
+)
 _INLINE_BRACKET = re.compile(rf"(?:(?<=[。！？!?…”」）)])|\s)\s*(?=[{_O}])")
 _SUSPECT_PARTY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·\s]{2,25}")
 _NUMBER_ONLY = re.compile(
