@@ -273,8 +273,9 @@ def _ends(word: str, section: str) -> bool:
 
 
 def _is_name(word: str) -> bool:
+    """A personal name: 2-3 hanzi after a surname, 3-4 after a double surname."""
     lists = speaker_lists()
-    if not _HANZI.fullmatch(word) or _ends(word, "name_endings"):
+    if not _HANZI.fullmatch(word) or _ends(word, "name_endings") or word in lists["not_names"]:
         return False
     if len(word) in (3, 4) and word[:2] in lists["double_surnames"]:
         return True
