@@ -239,8 +239,16 @@ def extract_quantities(text: str) -> list[Quantity]:
             m = single.match(text, pos)
             q = _checked_build(m, text, source) if m else None
         if q:
-            floor = out[-1].end if out else 0
-            out.extend(_list_members(text, source, q, m, floor))
+            # a bare amount just before (3万、5亿元) may become a member of the list
+            bare = bool(out) and not out[-1].unit and not out[-1].qualifier
+            floor = (out[-1].start if bare else out[-1].end) if out else 0
+            members = _list_members(text, source, q, m, floor)
+            if members and out and out[-1].end > members[0].start:
+                if (out[-1].start, out[-1].end) != (members[0].start, members[0].end):
+                    members = []  # never overlap a quantity already read
+                else:
+                    out.pop()
+            out.extend(members)
             out.append(q)
         last = m.end() if m else pos + 1
     return out
@@ -271,9 +279,11 @@ def _list_members(
         mm = _LIST_MEMBER.search(text, max(floor, end - 40), end)
         if not mm:
             break
-        mag = mm["mag"] or g["mag"]
-        value = parse_decimal((mm["sign"] or "") + mm["n"]) * unit.factor
-        value *= MAGNITUDES[mag] if mag else 1
+        value = parse_decimal((mm["sign"] or "") + mm["n"])
+        if mm["mag"]:  # its own magnitude: 3万、5亿元 -> 3万 元
+            value *= MAGNITUDES[mm["mag"]] * _base_factor(unit, load_units())
+        else:  # the last item's: 3、5万元 -> 3万元
+            value *= unit.factor * (MAGNITUDES[g["mag"]] if g["mag"] else 1)
         members.insert(0, _quantity(source, mm.start(), end - 1, value, None, q.unit, "",
                                     q.kind, q.unit_surface))
         end = mm.start()
