@@ -2,7 +2,8 @@
 
 The parser and the quantity extractor match their word lists (simplified) against a
 *copy* of the text in which every traditional character of
-``data/reference/traditional_simplified.csv`` is replaced by its simplified form. The
+``data/reference/traditional_simplified.csv`` (code points written ``U+5104``, so that the
+file needs no glyph of the bundled font) is replaced by its simplified form. The
 table maps one code point to one code point, so an offset into the copy is the same
 offset into the original text; everything reported (surfaces, turn texts, party names)
 is then cut from the original.
@@ -28,12 +29,19 @@ def _table() -> tuple[dict[int, int], re.Pattern[str]]:
         if reader.fieldnames != ["traditional", "simplified"]:
             raise InputError(f"{path.name}: expected columns traditional,simplified")
         for row in reader:
-            t, s = row["traditional"], row["simplified"]
-            if len(t) != 1 or len(s) != 1 or ord(t) in table:
+            t, s = _code_point(row["traditional"]), _code_point(row["simplified"])
+            if t is None or s is None or t in table:
                 raise InputError(f"{path.name}: bad row {row}")
-            table[ord(t)] = ord(s)
+            table[t] = s
     chars = "".join(sorted(chr(c) for c in table))
     return table, re.compile("[" + re.escape(chars) + "]")
+
+
+def _code_point(field: str) -> int | None:
+    """``U+5104`` -> 0x5104, or None."""
+    if re.fullmatch(r"U\+[0-9A-F]{4,6}", field or ""):
+        return int(field[2:], 16)
+    return None
 
 
 def to_simplified(text: str) -> str:
