@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -44,8 +45,8 @@ class FileResult:
     sha256: str = ""
     encoding: str = ""
     n_chars: int = 0
-    turns: pd.DataFrame | None = None
-    quantities: pd.DataFrame | None = None
+    turns: dict[str, list] | None = None  # columns, so that results pickle small and fast
+    quantities: dict[str, list] | None = None
     warnings: list[tuple[int, int, int, str, str]] = field(default_factory=list)
     error: str = ""
 
@@ -91,8 +92,8 @@ def parse_one(source: str, encoding: str | None, no_turns: bool) -> FileResult:
                 parsed = parse_transcript(transcript.text)
             except InputError as exc:
                 raise InputError(f"{source}: {exc} (--no-turns reads its quantities)") from None
-        result.turns = parsed.turns_frame()
-        result.quantities = quantities_table(parsed)
+        result.turns = parsed.turns_frame().to_dict("list")
+        result.quantities = quantities_table(parsed).to_dict("list")
         result.warnings = [(w.line, w.start, w.end, w.label, w.message) for w in parsed.warnings]
     except InputError as exc:
         result.error = str(exc)
@@ -149,36 +150,37 @@ class Progress:
             self.stream.flush()
 
 
-def _with_source(frame: pd.DataFrame, result: FileResult) -> pd.DataFrame:
-    frame = frame.copy()
-    frame["source"] = result.source
-    frame["source_sha256"] = result.sha256
-    return frame
-
-
-def _joined(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)
+def _joined(parts: list[tuple[dict[str, list], FileResult]], columns: list[str]) -> pd.DataFrame:
+    """One table from per-file columns, with the source columns at the end."""
+    names = list(parts[0][0]) if parts else columns
+    joined: dict[str, list] = {name: [] for name in [*names, *SOURCE_COLUMNS]}
+    for table, result in parts:
+        for name in names:
+            joined[name].extend(table[name])
+        n = len(table[names[0]]) if names else 0
+        joined["source"].extend([result.source] * n)
+        joined["source_sha256"].extend([result.sha256] * n)
+    return pd.DataFrame(joined, columns=list(joined))
 
 
 def tables(results: Sequence[FileResult]) -> dict[str, pd.DataFrame]:
     """The output tables of the good results, in input order; numbering kept per file."""
+    from online_economy.parse import ParsedTranscript
     from online_economy.tables import QUANTITY_COLUMNS
 
     good = [r for r in results if not r.error]
+    turn_columns = list(ParsedTranscript("", [], [], [], []).turns_frame().columns)
     out = {
         "quantities.csv": _joined(
-            [_with_source(r.quantities, r) for r in good if r.quantities is not None],
-            QUANTITY_COLUMNS + SOURCE_COLUMNS,
+            [(r.quantities, r) for r in good if r.quantities is not None], QUANTITY_COLUMNS
         ),
         "warnings.csv": pd.DataFrame(
             [(*w, r.source, r.sha256) for r in good for w in r.warnings],
             columns=WARNING_COLUMNS + SOURCE_COLUMNS,
         ),
     }
-    turn_frames = [_with_source(r.turns, r) for r in good if r.turns is not None]
-    return {"turns.csv": _joined(turn_frames, SOURCE_COLUMNS), **out}
+    turns = _joined([(r.turns, r) for r in good if r.turns is not None], turn_columns)
+    return {"turns.csv": turns, **out}
 
 
 def write_tables(out: Path, frames: dict[str, pd.DataFrame]) -> list[Path]:
@@ -214,14 +216,14 @@ def _n(count: int, one: str, many: str | None = None) -> str:
 def summary(results: Sequence[FileResult], out: Path, written: list[Path], no_turns: bool) -> str:
     """The one-line summary printed on stdout."""
     good = [r for r in results if not r.error]
-    n_q = sum(len(r.quantities) for r in good if r.quantities is not None)
+    n_q = sum(len(r.quantities["surface"]) for r in good if r.quantities is not None)
     targets = ", ".join(str(out / p.name) for p in written if p.name != "warnings.csv")
     if no_turns:
         what = (f"{_n(n_q, 'quantity', 'quantities')} read in the whole text "
                 f"(--no-turns: speakers not looked for; each text is one turn of role 'text')")
     else:
-        roles = pd.concat([r.turns["role"] for r in good]).value_counts()
-        n_t = int(roles.sum())
+        roles = Counter(role for r in good if r.turns for role in r.turns["role"])
+        n_t = sum(roles.values())
         what = (f"{_n(n_t, 'turn')} ({_n(int(roles.get('question', 0)), 'question')}, "
                 f"{_n(int(roles.get('answer', 0)), 'answer')}), "
                 f"{_n(n_q, 'quantity', 'quantities')}")
