@@ -99,6 +99,9 @@ def parse_one(source: str, encoding: str | None, no_turns: bool) -> FileResult:
         result.error = str(exc)
     except OSError as exc:
         result.error = f"{source}: cannot read ({exc.strerror or exc})"
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError) as exc:
+        # a fault of the parser on this text: reported as this file's error, the rest go on
+        result.error = f"{source}: could not be parsed ({type(exc).__name__}: {exc})"
     return result
 
 
