@@ -609,6 +609,10 @@ def test_headings_and_lead_ins_are_not_suspect(line: str) -> None:
         # a short spokesperson turn without a host's words still moderates
         ("新闻发言人：现在开始。\n新华社记者：问？\n刘平：答。\n",
          ["moderator", "question", "answer"]),
+        # a host's long introduction of the guests that states no figure
+        ("新闻发言人 寿小丽：" + "欢迎出席今天的发布会，我们请来了有关负责同志。" * 5
+         + "\n付凌晖：上半年增长5.5%。\n寿小丽：下面开始提问。\n彭博社记者：问？\n付凌晖：答。\n",
+         ["moderator", "statement", "moderator", "question", "answer"]),
         # an official's short opening without a host's words is a statement
         ("刘平：先介绍情况。\n新华社记者：问？\n刘平：答。\n刘平：再补充一点。\n",
          ["statement", "question", "answer", "answer"]),

@@ -52,6 +52,7 @@ _DATE = re.compile(
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_DIGIT = re.compile(r"[0-9０-９]")
 
 
 @dataclass(frozen=True)
@@ -627,9 +628,10 @@ def _roles(turns: list[tuple[Label, str]]) -> list[str]:
     """Roles from (label, text of the speech), in order.
 
     Outlets and askers ask (``question``); the moderator moderates. A spokesperson or
-    official speaking right after a question answers. Otherwise a turn of at most
-    :data:`STATEMENT_MIN_CHARS` non-space characters with a host's words
-    (``moderator_cues``: 请提问, 到此结束 …) is the ``moderator``; before the first
+    official speaking right after a question answers. Otherwise a turn with a host's words
+    (``moderator_cues``: 请提问, 欢迎出席, 到此结束 …) that is short (at most
+    :data:`STATEMENT_MIN_CHARS` non-space characters) or states no figure (no Arabic digit) is
+    the ``moderator`` (opening, introducing the guests, hand-over, closing); before the first
     question a longer turn is an opening ``statement`` (so is a short official's turn
     without such words, while a short spokesperson's turn moderates); after it, a
     spokesperson moderates and an official adds to the answer.
@@ -639,7 +641,8 @@ def _roles(turns: list[tuple[Label, str]]) -> list[str]:
     asked = False
     for label, speech in turns:
         size = sum(1 for c in speech if not c.isspace())
-        hosting = size <= STATEMENT_MIN_CHARS and any(c in speech for c in cues)
+        short = size <= STATEMENT_MIN_CHARS or not _DIGIT.search(speech)
+        hosting = short and any(c in speech for c in cues)
         if label.kind in ("outlet", "asker"):
             roles.append("question")
             asked = True
