@@ -655,3 +655,12 @@ def test_parts_reconstruct_every_layout(text: str) -> None:
     assert {t.role for t in parsed.turns} <= set(ROLES)
     whole = whole_text(text)
     assert "".join(p.text for p in whole.parts) == text
+
+
+def test_a_label_like_title_before_the_first_turn_is_no_suspect() -> None:
+    parsed = parse_transcript(
+        "虚构示例：发布会实录\n主持人：请提问。\n新华社记者：问？\n刘平：答。\n"
+    )
+    assert parsed.warnings == []
+    assert parsed.title is not None and parsed.title.text == "虚构示例：发布会实录"
+    assert [t.role for t in parsed.turns] == ["moderator", "question", "answer"]

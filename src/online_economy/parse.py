@@ -8,7 +8,8 @@ Labels are matched on a simplified-character copy of the text (:mod:`online_econ
 one character for one), so traditional transcripts (新華社記者) parse too; everything
 reported is cut from the original text. A line that looks like a label but is not accepted
 starts a turn of role ``unknown`` and is listed in ``ParsedTranscript.warnings``: it is
-never silently merged into the previous turn.
+never silently merged into the previous turn (before the first turn such a line is a title
+or ``other``, as before).
 """
 
 from __future__ import annotations
@@ -557,7 +558,7 @@ class _Builder:
         if label is None and _NUMBER_ONLY.fullmatch(line):
             self.add("other", a, b)  # a bare question number before a label line
             return
-        if label is None:
+        if label is None and self.open:  # only a line that would join a turn is suspect
             label = suspect_label(self.text, a, b)
         if label is not None:
             self.add("headline", a, label.start)
