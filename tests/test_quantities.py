@@ -405,8 +405,8 @@ def test_signs_permille_and_mixed_forms(
     [
         # fractions are not read as their numerator or denominator
         "占1/3", "约1/3", "约三分之一", "三分之二的企业", "约2／3家",
-        # powers
-        "约10^5家", "10^5家",
+        # powers, and colloquial tails after a magnitude (1万2 is 12000, not read)
+        "约10^5家", "10^5家", "约10⁵家", "工资1万2", "1万两千元",
         # ranges from high to low
         "5-3家", "约5-3家", "百分之五十至三十", "-3至-5%",
         # absurd magnitudes

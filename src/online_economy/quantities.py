@@ -74,7 +74,8 @@ BLOCKED_BEFORE = {"近": "最附临就靠亲贴邻", "约": "预签节制公合�
 
 _CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _SEP = r"(?:至|到|~|～|〜|－|-|——|—|–|−)"
-_NOT_AFTER = r"(?![0-9０-９A-Za-z^＾/／]|[.．][0-9０-９]|分之)"
+_POWERS = "^＾⁰¹²³⁴⁵⁶⁷⁸⁹"
+_NOT_AFTER = rf"(?![0-9０-９A-Za-z/／{_POWERS}]|[.．][0-9０-９]|分之)"
 _AR = (
     r"(?:[0-9]{1,4}(?:亿|万|千)(?:[0-9]{1,4}(?:千万|百万|万|千|百))+(?![0-9])"
     rf"|(?:[0-9０-９]{{1,3}}(?:,[0-9０-９]{{3}})+(?![0-9０-９])|[0-9０-９]{{1,{MAX_INT_DIGITS}}})"
@@ -88,10 +89,12 @@ _CN = (
 _NUM = rf"(?:{_AR}|{_CN})"
 _PCT_NUM = rf"(?:{_AR}|{_CN}|百(?!分))"
 _GUARD = (
-    rf"(?<![0-9０-９A-Za-z.．_{_CN_NUMERAL_CHARS}第之^＾/／])"
+    rf"(?<![0-9０-９A-Za-z.．_{_CN_NUMERAL_CHARS}第之/／{_POWERS}])"
     r"(?<![0-9０-９A-Za-z][-－—–−~～])(?<![0-9０-９],)"
 )
 _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
+#: Characters that, right after a magnitude, start a tail the extractor does not read.
+_TAIL_DIGITS = frozenset("0123456789０１２３４５６７８９一二两三四五六七八九")
 _YEAR = re.compile(r"[12][0-9]{3}")
 
 
@@ -335,6 +338,8 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
     mags = (g["mag"] or "") + (g.get("mag1") or "") + (n2 or n1)
     if unit is None and not qualifier and not any(c in "万亿" for c in mags):
         return None  # a bare number: list item, document number, year range
+    if g["mag"] and m.end("mag") == end and text[end:end + 1] in _TAIL_DIGITS:
+        return None  # 1万2, 1万两千: a colloquial tail that is not read, so no amount
     factor = unit.factor if unit else Decimal(1)
     value = parse_decimal(n2 or n1) * (MAGNITUDES[g["mag"]] if g["mag"] else 1) * factor
     if not n2:
