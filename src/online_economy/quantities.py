@@ -287,10 +287,10 @@ def _list_members(
             value *= MAGNITUDES[mm["mag"]] * _base_factor(unit, load_units())
         else:  # the last item's: 3、5万元 -> 3万元
             value *= unit.factor * (MAGNITUDES[g["mag"]] if g["mag"] else 1)
-        members.insert(0, _quantity(source, mm.start(), end - 1, value, None, q.unit, "",
-                                    q.kind, q.unit_surface))
+        members.append(_quantity(source, mm.start(), end - 1, value, None, q.unit, "",
+                                 q.kind, q.unit_surface))
         end = mm.start()
-    return members
+    return members[::-1]
 
 
 def _checked_build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
