@@ -64,7 +64,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, list[str]]:
     prose.write_text("这是一段没有问答的文字。\n", encoding="utf-8")
     return {
         "missing": [str(tmp_path / "missing.txt")],
-        "folder": [str(tmp_path)],
+        "folder": [str(tmp_path / "no-texts")],
         "empty": [str(empty)],
         "binary": [str(binary)],
         "undecodable": [str(undecodable), "--encoding", "utf-8"],
@@ -79,6 +79,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, list[str]]:
 )
 def test_bad_input_is_one_error_line_exit_2_and_no_files(tmp_path: Path, case: str) -> None:
     args = _bad_inputs(tmp_path)[case]
+    (tmp_path / "no-texts").mkdir()  # a folder is a corpus: one without .txt files is refused
     out = tmp_path / "out"
     result = run("parse", args[0], *args[1:], "--out", str(out))
     assert result.returncode == 2
@@ -216,11 +217,11 @@ def test_ctrl_c_and_sigterm_are_one_line_and_write_nothing(
 def test_big_input_shows_progress_on_stderr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from online_economy import cli
+    from online_economy import corpus
 
     source = tmp_path / "one.txt"
     source.write_text(SMALL, encoding="utf-8")
-    monkeypatch.setattr(cli, "PROGRESS_BYTES", 1)
+    monkeypatch.setattr(corpus, "PROGRESS_BYTES", 1)
     assert main(["parse", str(source), "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err.splitlines()
     assert [line.split(": ")[1].rsplit(" (", 1)[0] for line in err] == [
@@ -285,7 +286,7 @@ def test_ten_concurrent_writers_leave_a_consistent_pair(tmp_path: Path) -> None:
         watcher.join(timeout=30)
     assert _consistent(out)
     assert all(seen), f"{seen.count(False)} of {len(seen)} reads saw a mixed pair"
-    assert sorted(p.name for p in out.iterdir()) == ["quantities.csv", "turns.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["quantities.csv", "turns.csv", "warnings.csv"]
 
 
 @pytest.mark.parametrize("how", ["same path", "other spelling", "symbolic link", "hard link"])

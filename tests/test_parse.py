@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,8 +25,10 @@ from online_economy.parse import (
     read_sections,
     speaker_lists,
     split_sentences,
+    whole_text,
 )
 from online_economy.source import load_raw, read_transcript
+from online_economy.tables import quantities_table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.txt"))
@@ -60,7 +63,8 @@ def check_consistent(parsed: ParsedTranscript) -> None:
         assert turn.index == i and turn.role in ROLES
         assert turn.text == text[turn.start:turn.end]
         assert last_end <= turn.label_start < turn.label_end <= turn.start <= turn.end
-        assert text[turn.label_end - 1] in ":："
+        line_end = turn.label_end == len(text) or text[turn.label_end] in "\r\n"
+        assert text[turn.label_end - 1] in ":：】]］" or line_end
         if turn.role == "question":
             questions += 1
         expected_exchange = 0 if turn.role == "moderator" else questions
@@ -174,12 +178,26 @@ def test_fixture_layouts(name: str) -> None:
     ] == expected["turns"]
     assert [p.text for p in parsed.furniture] == expected["furniture"]
     assert [[p.kind, p.text] for p in parsed.artefacts] == expected["artefacts"]
+    assert [[w.line, w.label] for w in parsed.warnings] == expected.get("warnings", [])
+    for w in parsed.warnings:
+        assert transcript.text[w.start:w.end] == w.label
+        assert transcript.text.splitlines()[w.line - 1].strip().startswith(w.label)
+    if "quantities" in expected:
+        frame = quantities_table(parsed)
+        assert [
+            [r.surface, r.value, None if pd.isna(r.value_high) else r.value_high, r.unit,
+             r.kind, r.role, r.party]
+            for r in frame.itertuples()
+        ] == expected["quantities"]
+        for r in frame.itertuples():
+            assert transcript.text[r.start:r.end] == r.surface
 
 
 def test_fixture_set_covers_every_layout() -> None:
     assert set(FIXTURE_NAMES) == {
         "ascii_numbered", "crlf", "headline_glued", "outlets_fullwidth", "spokesperson",
-        "titles_moderator",
+        "titles_moderator", "brackets_inline", "label_alone", "live_text", "traditional",
+        "suspect",
     }
     assert b"\r\n" in (FIXTURES / "crlf.txt").read_bytes()
     assert b"\r" not in (FIXTURES / "ascii_numbered.txt").read_bytes()
@@ -230,6 +248,21 @@ def test_crlf_offsets_and_lf_offsets_differ_but_texts_match() -> None:
         ("下一步", None),
         ("刚才介绍《行动方案》时", None),
         ("请问,东方网", None),
+        # layouts of issue 11: brackets, long labels ending in a name, glued titles, bodies
+        ("【高峰】", ("official", "高峰")),
+        ("【中国国际电视台CGTN记者】", ("outlet", "中国国际电视台CGTN记者")),
+        ("[国家疾控局传防司二级巡视员 胡翔]", ("official", "国家疾控局传防司二级巡视员 胡翔")),
+        ("国家统计局新闻发言人、国民经济综合统计司司长 付凌晖",
+         ("official", "国家统计局新闻发言人、国民经济综合统计司司长 付凌晖")),
+        ("商务部新闻发言人高峰", ("spokesperson", "商务部新闻发言人高峰")),
+        ("主持人袁达", ("moderator", "主持人袁达")),
+        ("国务院新闻办新闻局 寿小丽", ("official", "国务院新闻办新闻局 寿小丽")),
+        ("寿小丽", ("official", "寿小丽")),
+        ("二级巡视员", ("official", "二级巡视员")),
+        ("【发布会】", None),
+        ("【高峰】【路透社】", None),
+        ("这是一个非常非常长的标题而且它的最后并不是一个人的名字所以不是标签 我们", None),
+        ("我们正在推进的工作 认为", None),
         ("这是一个非常非常非常非常非常非常长的新闻网站名称叫做某某日报", None),
         ("", None),
     ],
@@ -252,6 +285,12 @@ def test_classify_party(party: str, expected: tuple[str, str] | None) -> None:
         ("标题文字Q东方网:问题", "东方网:", "东方网"),
         ("标题文字 | 解放日报:问题", "解放日报:", "解放日报"),
         ("【发布会】刘敏：回答", "刘敏：", "刘敏"),
+        ("【高峰】:新闻界的朋友们", "【高峰】:", "高峰"),
+        ("【路透社记者】 ：请问", "【路透社记者】 ：", "路透社记者"),
+        ("• [国家疾控局传防司二级巡视员 胡翔]感谢你的提问：一是",
+         "• [国家疾控局传防司二级巡视员 胡翔]", "国家疾控局传防司二级巡视员 胡翔"),
+        ("[人民网记者]请问", "[人民网记者]", "人民网记者"),
+        ("1、【新华社记者】：请问", "1、【新华社记者】：", "新华社记者"),
     ],
 )
 def test_find_label(line: str, label: str, party: str) -> None:
@@ -384,10 +423,10 @@ def test_extra_lines_before_the_first_turn_are_other() -> None:
     ]
 
 
-def test_answer_before_any_question_has_exchange_zero() -> None:
+def test_speech_before_any_question_is_a_statement_with_exchange_zero() -> None:
     parsed = parse_transcript("刘平：开场介绍。\n新华社记者：问？\n郑锦：答。\n")
     assert [(t.role, t.exchange) for t in parsed.turns] == [
-        ("answer", 0), ("question", 1), ("answer", 1),
+        ("statement", 0), ("question", 1), ("answer", 1),
     ]
 
 
@@ -470,6 +509,158 @@ def test_title_and_name_separated_by_a_space_on_their_own_line() -> None:
     assert frame["party"].tolist() == [
         "主持人 袁达", "国家发展改革委副主任 宁吉喆", "路透社记者", "宁吉喆", "主持人 袁达",
     ]
-    assert frame["role"].tolist() == ["moderator", "answer", "question", "answer", "moderator"]
+    assert frame["role"].tolist() == [
+        "moderator", "statement", "question", "answer", "moderator",
+    ]
     assert frame["text"].tolist()[3] == "出口下降了约11.4个百分点。"
     assert classify_party("我们 认为") is None
+
+
+# --- layouts of real transcripts (issue 11) ------------------------------------------
+
+
+def test_several_turns_on_one_line_are_split_at_a_bracket_label() -> None:
+    text = "【高峰】:下面请提问。 【路透社记者】:出口如何？【高峰】:出口增长3.5%。\n"
+    parsed = parse_transcript(text)
+    check_consistent(parsed)
+    assert [(t.role, t.party, t.text) for t in parsed.turns] == [
+        ("moderator", "高峰", "下面请提问。"),
+        ("question", "路透社记者", "出口如何？"),
+        ("answer", "高峰", "出口增长3.5%。"),
+    ]
+
+
+def test_a_bracket_inside_a_sentence_is_not_a_label() -> None:
+    parsed = parse_transcript("新华社记者：问？\n刘平：我们推出了【云上展会】：效果很好。\n")
+    assert [t.party for t in parsed.turns] == ["新华社记者", "刘平"]
+    assert parsed.turns[1].text == "我们推出了【云上展会】：效果很好。"
+
+
+def test_label_alone_on_its_line_after_a_question_number() -> None:
+    text = (
+        "实录\n\n1\n新华社记者\n请问？\n\n刘平\n回答。\n\n"
+        "2\n澎湃新闻记者\n再问？\n刘平\n再答。\n"
+    )
+    parsed = parse_transcript(text)
+    check_consistent(parsed)
+    assert [(t.role, t.party, t.text) for t in parsed.turns] == [
+        ("question", "新华社记者", "请问？"), ("answer", "刘平", "回答。"),
+        ("question", "澎湃新闻记者", "再问？"), ("answer", "刘平", "再答。"),
+    ]
+    assert [(p.kind, p.text) for p in parsed.artefacts] == [("other", "1"), ("other", "2")]
+
+
+def test_a_lone_name_is_a_label_only_when_journalists_have_lone_labels() -> None:
+    parsed = parse_structure("新华社记者：问？\n刘平：答。\n文字\n")
+    assert [t.party for t in parsed.turns] == ["新华社记者", "刘平"]
+    assert parsed.turns[1].text == "答。\n文字"
+
+
+def test_live_text_timestamps_are_furniture_not_speech() -> None:
+    text = "• [人民网记者]请问？10:15\n• [国家卫生健康委新闻发言人米锋]累计接种34亿剂次。10:27\n"
+    parsed = parse_transcript(text)
+    check_consistent(parsed)
+    assert [t.text for t in parsed.turns] == ["请问？", "累计接种34亿剂次。"]
+    assert [p.text for p in parsed.furniture] == ["10:15", "10:27"]
+
+
+def test_traditional_characters_keep_offsets_and_original_text() -> None:
+    text = "新華社記者：網上零售額多少？\n商務部新聞發言人高峰：達到2.2萬億元。\n"
+    parsed = parse_transcript(text)
+    check_consistent(parsed)
+    assert [(t.role, t.party, t.outlet) for t in parsed.turns] == [
+        ("question", "新華社記者", "新華社"), ("answer", "商務部新聞發言人高峰", ""),
+    ]
+    assert parsed.turns[1].text == "達到2.2萬億元。"
+
+
+def test_a_suspect_label_is_a_turn_of_its_own_with_a_warning() -> None:
+    text = "澎湃新闻：问？\n郑锦：答。\n乌兰：今年新增120家。\n"
+    parsed = parse_transcript(text)
+    check_consistent(parsed)
+    assert [(t.role, t.party, t.exchange) for t in parsed.turns] == [
+        ("question", "澎湃新闻", 1), ("answer", "郑锦", 1), ("unknown", "乌兰", 1),
+    ]
+    assert [(w.line, w.label, text[w.start:w.end]) for w in parsed.warnings] == [
+        (3, "乌兰：", "乌兰："),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["包括：问诊。", "一是平台：", "具体来看：三点。", "主要措施：", "截至3月底：", "第一：加强",
+     "刘敏表示：很好。", "下一步,市商务委将采取以下措施:", "总的来看：", "时间：10:30"],
+)
+def test_headings_and_lead_ins_are_not_suspect(line: str) -> None:
+    parsed = parse_structure(f"新华社记者：问？\n刘平：答。\n{line}\n")
+    assert parsed.warnings == []
+    assert [t.party for t in parsed.turns] == ["新华社记者", "刘平"]
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # a host's short opening and hand-over, then questions and answers, then closing
+        ("高峰：大家好，下面请提问。\n新华社记者：问？\n高峰：答。\n高峰：谢谢大家，到此结束。\n",
+         ["moderator", "question", "answer", "moderator"]),
+        # a spokesperson's long opening statement before the first question
+        ("新闻发言人：" + "今天通报有关情况。" * 10 + "\n新华社记者：问？\n新闻发言人：答。\n",
+         ["statement", "question", "answer"]),
+        # a short spokesperson turn without a host's words still moderates
+        ("新闻发言人：现在开始。\n新华社记者：问？\n刘平：答。\n",
+         ["moderator", "question", "answer"]),
+        # a host's long introduction of the guests that states no figure
+        ("新闻发言人 寿小丽：" + "欢迎出席今天的发布会，我们请来了有关负责同志。" * 5
+         + "\n付凌晖：上半年增长5.5%。\n寿小丽：下面开始提问。\n彭博社记者：问？\n付凌晖：答。\n",
+         ["moderator", "statement", "moderator", "question", "answer"]),
+        # an official's short opening without a host's words is a statement
+        ("刘平：先介绍情况。\n新华社记者：问？\n刘平：答。\n刘平：再补充一点。\n",
+         ["statement", "question", "answer", "answer"]),
+    ],
+)
+def test_roles_moderator_statement_question_answer(text: str, roles: list[str]) -> None:
+    parsed = parse_transcript(text)
+    check_consistent(parsed)
+    assert [t.role for t in parsed.turns] == roles
+
+
+def test_whole_text_is_one_turn_whose_parts_rejoin() -> None:
+    text = "没有问答的文字。\n\n  增长3.5%。\r\n"
+    parsed = whole_text(text)
+    assert "".join(p.text for p in parsed.parts) == text
+    assert [(t.role, t.text) for t in parsed.turns] == [
+        ("text", "没有问答的文字。\n\n  增长3.5%。"),
+    ]
+    assert [p.text for p in parsed.paragraphs] == ["没有问答的文字。", "增长3.5%。"]
+    assert whole_text("").turns[0].text == ""
+
+
+_LAYOUT_PIECES = [
+    "【高峰】:", "【路透社记者】:", "【发布会】", "• [国家疾控局传防司二级巡视员 胡翔]",
+    "[人民网记者]", "10:15", "2023-01-12 10:15", "新华社记者", "付凌晖", "1", "（2）",
+    "国家统计局新闻发言人、国民经济综合统计司司长 付凌晖:", "商务部新闻发言人高峰：",
+    "国务院新闻办新闻局 寿小丽", "新華社記者：", "億", "乌兰：", "具体来看：", "下面请提问。",
+    "感谢你的提问。", "增长3.5%", "•", "[", "】", "：", "。", " ", "\n", "\r\n", "\n\n",
+]
+
+
+@settings(max_examples=200, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.sampled_from(_LAYOUT_PIECES + _PIECES), max_size=40).map("".join))
+def test_parts_reconstruct_every_layout(text: str) -> None:
+    parsed = parse_structure(text)
+    check_consistent(parsed)
+    for w in parsed.warnings:
+        assert text[w.start:w.end] == w.label
+        assert any(t.label_start == w.start and t.role == "unknown" for t in parsed.turns)
+    assert {t.role for t in parsed.turns} <= set(ROLES)
+    whole = whole_text(text)
+    assert "".join(p.text for p in whole.parts) == text
+
+
+def test_a_label_like_title_before_the_first_turn_is_no_suspect() -> None:
+    parsed = parse_transcript(
+        "虚构示例：发布会实录\n主持人：请提问。\n新华社记者：问？\n刘平：答。\n"
+    )
+    assert parsed.warnings == []
+    assert parsed.title is not None and parsed.title.text == "虚构示例：发布会实录"
+    assert [t.role for t in parsed.turns] == ["moderator", "question", "answer"]

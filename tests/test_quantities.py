@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 import shutil
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from online_economy.quantities import (
     KINDS,
     Quantity,
     extract_quantities,
+    load_measure_words,
     load_qualifiers,
     load_units,
 )
@@ -355,7 +357,7 @@ def test_round_trip_qualified(value: Decimal, qualifier: str, form: str) -> None
     assert (q.value, q.qualifier) == (float(value), load_qualifiers()[qualifier].qualifier)
 
 
-FUZZ = "0123456789１２.,%-—至到约近余多以上一二两三十百千万亿点家个年月第之G"
+FUZZ = "0123456789１２.,%-−—至到约近余多以上一二两三十百千万亿点家个年月第之分/^‰G前来、"
 
 
 @FAST
@@ -364,5 +366,121 @@ def test_never_crashes_and_spans_hold(sentence: str) -> None:
     found = extract_quantities(sentence)
     for q in found:
         assert sentence[q.start : q.end] == q.surface
-        assert q.value >= 0 and (q.value_high is None or q.value_high >= 0)
+        signed = bool(re.search(r"(?:^|[^0-9])[-−－负][0-9]", q.surface))
+        assert q.value >= 0 or signed
+        assert q.value_high is None or q.value_high >= q.value
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+# --- signs, permille, mixed forms, fractions, ranges, magnitudes (issue 13) -------------
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "value", "high", "unit", "kind"),
+    [
+        ("同比增长-5%", "-5%", -5, None, "%", "percent"),
+        ("同比下降−7.2%", "−7.2%", -7.2, None, "%", "percent"),
+        ("增长-5.2%", "-5.2%", -5.2, None, "%", "percent"),
+        ("增长－3.1%", "－3.1%", -3.1, None, "%", "percent"),
+        ("增长负5.2%", "负5.2%", -5.2, None, "%", "percent"),
+        ("利润-1.4万元", "-1.4万元", -14000, None, "元", "money"),
+        ("在-5%到5%之间", "-5%到5%", -5, 5, "%", "percent"),
+        ("在-5至-3%之间", "-5至-3%", -5, -3, "%", "percent"),
+        ("出生率3.5‰", "3.5‰", 0.35, None, "%", "percent"),
+        ("死亡率千分之三", "千分之三", 0.3, None, "%", "percent"),
+        ("补贴1万2千元", "1万2千元", 12000, None, "元", "money"),
+        ("投资3亿5000万元", "3亿5000万元", 350000000, None, "元", "money"),
+        ("3万5千人次", "3万5千人次", 35000, None, "人次", "count"),
+    ],
+)
+def test_signs_permille_and_mixed_forms(
+    sentence: str, surface: str, value: float, high: float | None, unit: str, kind: str
+) -> None:
+    q = one(sentence)
+    assert (q.surface, q.value, q.value_high, q.unit, q.kind) == (surface, value, high, unit, kind)
+    assert sentence[q.start:q.end] == surface
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # fractions are not read as their numerator or denominator
+        "占1/3", "约1/3", "约三分之一", "三分之二的企业", "约2／3家",
+        # powers, and colloquial tails after a magnitude (1万2 is 12000, not read)
+        "约10^5家", "10^5家", "约10⁵家", "工资1万2", "1万两千元",
+        # ranges from high to low
+        "5-3家", "约5-3家", "百分之五十至三十", "-3至-5%",
+        # absurd magnitudes
+        "1" * 5000 + "家", "9" * 16 + "元", "约" + "9" * 5000,
+        # a hyphen after a letter or digit is no sign
+        "COVID-19", "2022-05-30",
+    ],
+)
+def test_fractions_backwards_ranges_and_absurd_numbers_are_refused(sentence: str) -> None:
+    assert extract_quantities(sentence) == []
+
+
+def test_absurd_number_does_not_stop_the_rest() -> None:
+    found = extract_quantities("1" * 5000 + "家，另有3家")
+    assert [(q.surface, q.value) for q in found] == [("3家", 3)]
+
+
+# --- periods, lists, measure words, traditional characters (issue 11) -------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["前7个月", "前三季度", "前两个月", "1-7月份", "今年1-7月", "建立15周年", "近10年来",
+     "3个月以来", "两年来"],
+)
+def test_periods_are_not_quantities(sentence: str) -> None:
+    assert extract_quantities(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface"),
+    [("持续3个月", "3个月"), ("提前3天", "3天"), ("今后5年", "5年"), ("前3名", "3名")],
+)
+def test_spans_of_time_that_are_amounts_stay(sentence: str, surface: str) -> None:
+    assert one(sentence).surface == surface
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("分别快于8.2、5.0个百分点", [("8.2", 8.2), ("5.0个百分点", 5.0)]),
+        ("增长12.1%、8.3%和5%", [("12.1%", 12.1), ("8.3%", 8.3), ("5%", 5)]),
+        ("分别增长10.5、-3.2、7%", [("10.5", 10.5), ("-3.2", -3.2), ("7%", 7)]),
+        ("分别为3、5万元", [("3", 30000), ("5万元", 50000)]),
+        ("分别为3万、5亿元", [("3万", 30000), ("5亿元", 500000000)]),
+        ("1、2、3家", [("1", 1), ("2", 2), ("3家", 3)]),
+        # no list: a qualifier on the last item, a range, or no 、
+        ("为8.2、约5.0个百分点", [("约5.0个百分点", 5.0)]),
+        ("为8.2、3-5家", [("3-5家", 3)]),
+        ("为8.2，5.0个百分点", [("5.0个百分点", 5.0)]),
+    ],
+)
+def test_a_unit_is_carried_across_a_list(sentence: str, expected: list[tuple[str, float]]) -> None:
+    found = extract_quantities(sentence)
+    assert [(q.surface, q.value) for q in found] == expected
+    units = {q.unit for q in found}
+    assert len(units) == 1
+    for q in found:
+        assert sentence[q.start:q.end] == q.surface
+
+
+def test_measure_words_outside_units_csv_stay_in_the_surface() -> None:
+    words = load_measure_words()
+    assert not set(words) & set(load_units())
+    for word in words:
+        q = one(f"共有7.8万{word}。")
+        assert (q.surface, q.value, q.unit, q.unit_surface, q.kind) == (
+            f"7.8万{word}", 78000, word, word, "count",
+        )
+
+
+def test_traditional_magnitudes_are_read_and_quoted_as_written() -> None:
+    text = "網上零售額2.2萬億元，快遞業務量超過150億件，增長三個百分點"
+    found = extract_quantities(text)
+    assert [(q.surface, q.value, q.unit) for q in found] == [
+        ("2.2萬億元", 2.2e12, "元"), ("超過150億件", 1.5e10, "件"), ("三個百分點", 3, "个百分点"),
+    ]
+    assert all(text[q.start:q.end] == q.surface for q in found)

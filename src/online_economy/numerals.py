@@ -39,6 +39,15 @@ _CN_RE = re.compile(
     r"(?:点(?P<frac>[零〇一二三四五六七八九]+))?"
 )
 
+#: Arabic parts each with a magnitude, largest first: ``1万2千``, ``3亿5000万``.
+_MIXED_RE = re.compile(r"(?:[0-9]+(?:亿|千万|百万|万|千|百))+")
+_MIXED_PART = re.compile(r"([0-9]+)(亿|千万|百万|万|千|百)")
+_MIXED_MAGS = {"亿": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, "千": 1000, "百": 100}
+#: Signs a number may start with (ASCII hyphen-minus, U+2212 minus, full-width, 负).
+SIGNS = "-−－负"
+#: Longest integer part read, in digits: anything longer is no real amount.
+MAX_INT_DIGITS = 15
+
 FORMS = ("arabic", "grouped", "fullwidth", "chinese", "magnitude")
 
 
@@ -51,10 +60,21 @@ def parse_number(s: str) -> float:
 
 
 def parse_decimal(s: str) -> Decimal:
-    """Like :func:`parse_number` but exact."""
+    """Like :func:`parse_number` but exact; a leading sign (``-5``, ``−7.2``, ``负3``) is read.
+
+    Mixed forms read part by part (``1万2千`` = 12000, ``3亿5000万``); an integer part of
+    more than :data:`MAX_INT_DIGITS` digits is refused as no real amount.
+    """
     if not isinstance(s, str) or not s:
         raise InputError(f"not a number: {s!r}")
+    if s[0] in SIGNS and len(s) > 1 and s[1] not in SIGNS:
+        return -parse_decimal(s[1:])
     t = s.translate(FULLWIDTH)
+    lead = re.match(r"[0-9,]*", t)
+    if lead and len(lead.group().replace(",", "")) > MAX_INT_DIGITS:
+        raise InputError(f"not a number: {s[:20]!r}... (more than {MAX_INT_DIGITS} digits)")
+    if _MIXED_RE.fullmatch(t) and len(_MIXED_PART.findall(t)) > 1:
+        return _mixed(t, s)
     m = _ARABIC_RE.fullmatch(t)
     if m:
         value = Decimal(m["int"].replace(",", "") + ("." + m["frac"] if m["frac"] else ""))
@@ -66,6 +86,18 @@ def parse_decimal(s: str) -> Decimal:
             value += Decimal("0." + "".join(str(CN_DIGITS[c]) for c in m["frac"]))
         return value
     raise InputError(f"not a number: {s!r}")
+
+
+def _mixed(t: str, whole: str) -> Decimal:
+    """``1万2千`` -> 12000: each part smaller than the magnitude before it."""
+    total, previous = 0, None
+    for digits, mag in _MIXED_PART.findall(t):
+        value = int(digits) * _MIXED_MAGS[mag]
+        if previous is not None and value >= previous:
+            raise InputError(f"not a number: {whole!r}")
+        total += value
+        previous = _MIXED_MAGS[mag]
+    return Decimal(total)
 
 
 def is_digit_string(s: str) -> bool:

@@ -3,6 +3,13 @@
 The parts cover the text with no gap and no overlap, so nothing is lost:
 ``"".join(p.text for p in parsed.parts) == text``. Every offset is an index into
 the text given to :func:`parse_transcript` (see :mod:`online_economy.source`).
+
+Labels are matched on a simplified-character copy of the text (:mod:`online_economy.simplified`,
+one character for one), so traditional transcripts (新華社記者) parse too; everything
+reported is cut from the original text. A line that looks like a label but is not accepted
+starts a turn of role ``unknown`` and is listed in ``ParsedTranscript.warnings``: it is
+never silently merged into the previous turn (before the first turn such a line is a title
+or ``other``, as before).
 """
 
 from __future__ import annotations
@@ -16,10 +23,18 @@ import pandas as pd
 
 from online_economy import paths
 from online_economy.errors import InputError
+from online_economy.simplified import to_simplified
 
 PART_KINDS = ("title", "date", "label", "body", "headline", "furniture", "space", "other")
-ROLES = ("question", "answer", "moderator")
+ROLES = ("question", "answer", "moderator", "statement", "unknown")
+#: The role of the one turn :func:`whole_text` makes (``parse --no-turns``).
+WHOLE_TEXT_ROLE = "text"
 MAX_PARTY_CHARS = 25
+#: A label may be longer when it ends in a personal name or sits in brackets.
+MAX_LONG_PARTY_CHARS = 60
+#: A spokesperson's turn before the first question is an opening ``statement`` when its
+#: text has more than this many non-space characters, else the ``moderator`` opening.
+STATEMENT_MIN_CHARS = 80
 
 _SENTENCE_PUNCT = frozenset("。！？!?，,；;“”\"…")
 _SENTENCE_END = re.compile(r"[。！？!?]+[”」）』’)]*")
@@ -38,6 +53,7 @@ _DATE = re.compile(
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_DIGIT = re.compile(r"[0-9０-９]")
 
 
 @dataclass(frozen=True)
@@ -102,6 +118,7 @@ class ParsedTranscript:
     date: Part | None = None
     artefacts: list[Part] = field(default_factory=list)
     furniture: list[Part] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
     @property
     def date_iso(self) -> str | None:
@@ -205,15 +222,52 @@ def date_iso(line: str) -> str | None:
 
 # --- labels -------------------------------------------------------------------
 
+_OPEN, _CLOSE = "【[［", "】]］"
+_BULLETS = "•·●▪■◆◇○"
+_O, _C = re.escape(_OPEN), re.escape(_CLOSE)
+_BRACKET_LABEL = re.compile(
+    rf"(?P<num>{_NUMBERING})?(?P<bullet>[{_BULLETS}]\s*)?[{_O}]"
+    rf"(?P<party>[^{_O}{_C}\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})[{_C}](?:\s*(?P<colon>[:：]))?"
+)
+_LINE_LABEL = re.compile(
+    rf"(?P<num>{_NUMBERING})?(?P<party>[^:：\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})"
+)
+_INLINE_BRACKET = re.compile(rf"(?:(?<=[。！？!?…”」）)])|\s)\s*(?=[{_O}])")
+_SUSPECT_PARTY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·\s]{2,25}")
+_NUMBER_ONLY = re.compile(
+    rf"{_NUMBERING}|\d{{1,2}}|[问Q]?\s*[（(]?\d{{1,2}}[）)]?|问题\s*\d{{1,2}}"
+)
+_TIME = r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?"
+_TIME_ONLY = re.compile(_TIME)
+_GLUED_TIME = re.compile(rf"(?<![0-9:]){_TIME}\s*$")
+
 
 @dataclass(frozen=True)
 class Label:
-    """A recognised speaker label: ``kind`` is outlet/moderator/spokesperson/official."""
+    """A speaker label: ``kind`` is outlet/asker/moderator/spokesperson/official/unknown.
+
+    ``party`` is read on the simplified copy; ``shown`` is the same words as written in
+    the original text (they differ only for traditional characters). ``live`` marks the
+    live-text form ``• [title name]speech``, whose lines may end in a glued timestamp.
+    """
 
     start: int
     end: int
     party: str
     kind: str
+    shown: str = ""
+    live: bool = False
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """A line that looks like a speaker label but is not accepted (1-based ``line``)."""
+
+    line: int
+    start: int
+    end: int
+    label: str
+    message: str
 
 
 def _ends(word: str, section: str) -> bool:
@@ -221,29 +275,51 @@ def _ends(word: str, section: str) -> bool:
 
 
 def _is_name(word: str) -> bool:
+    """A personal name: 2-3 hanzi after a surname, 3-4 after a double surname."""
     lists = speaker_lists()
-    if not _HANZI.fullmatch(word) or _ends(word, "name_endings"):
+    if not _HANZI.fullmatch(word) or _ends(word, "name_endings") or word in lists["not_names"]:
         return False
     if len(word) in (3, 4) and word[:2] in lists["double_surnames"]:
         return True
     return len(word) in (2, 3) and word[0] in lists["surnames"]
 
 
-def _is_titled_name(word: str) -> bool:
-    for title in speaker_lists()["official_titles"]:
-        at = word.rfind(title)
-        if at >= 0 and _is_name(word[at + len(title):]):
-            return True
-    return False
+_TITLE_KINDS = (("moderators", "moderator"), ("spokespersons", "spokesperson"),
+                ("official_titles", "official"))
 
 
-def classify_party(party: str) -> tuple[str, str] | None:
+def _titled_name_kind(word: str) -> str | None:
+    """The kind of a title glued to a personal name (市商务委副主任刘敏, 新闻发言人高峰)."""
+    for section, kind in _TITLE_KINDS:
+        for title in speaker_lists()[section]:
+            at = word.rfind(title)
+            if at >= 0 and _is_name(word[at + len(title):]):
+                return kind
+    return None
+
+
+def _ends_in_name(word: str) -> bool:
+    """True when a label ends in a personal name, after a space or glued to a title."""
+    pieces = word.split()
+    return (len(pieces) >= 2 and _is_name(pieces[-1])) or _titled_name_kind(word) is not None
+
+
+def classify_party(party: str, *, limit: int = MAX_PARTY_CHARS) -> tuple[str, str] | None:
     """``(kind, party)`` for a label's text (numbering and colon removed), or None.
 
-    ``party`` comes back without ``《》`` and without a 补充回答-style suffix.
+    ``party`` comes back without ``《》`` or enclosing ``【】``/``[]`` and without a
+    补充回答-style suffix. A label up to :data:`MAX_LONG_PARTY_CHARS` long is read when it
+    ends in a personal name or sits in brackets.
     """
     word = party.strip()
-    if not word or len(word) > MAX_PARTY_CHARS or any(c in _SENTENCE_PUNCT for c in word):
+    if len(word) > 2 and word[0] in _OPEN and word[-1] in _CLOSE:
+        inner = word[1:-1].strip()
+        if any(c in _OPEN + _CLOSE for c in inner):
+            return None
+        return classify_party(inner, limit=MAX_LONG_PARTY_CHARS)
+    if len(word) > limit and len(word) <= MAX_LONG_PARTY_CHARS and _ends_in_name(word):
+        limit = MAX_LONG_PARTY_CHARS
+    if not word or len(word) > limit or any(c in _SENTENCE_PUNCT for c in word):
         return None
     lists = speaker_lists()
     for suffix in sorted(lists["supplements"], key=len, reverse=True):
@@ -251,13 +327,16 @@ def classify_party(party: str) -> tuple[str, str] | None:
             word = word[: -len(suffix)].rstrip()
             if not word:
                 return ("official", "")
-            kind = classify_party(word)
+            kind = classify_party(word, limit=limit)
             return kind if kind and kind[0] in ("official", "spokesperson") else None
     pieces = word.split()
-    if len(pieces) == 2 and _is_name(pieces[1]):  # "主持人 袁达", "国家发展改革委副主任 宁吉喆"
-        head = classify_party(pieces[0])
+    if len(pieces) >= 2 and _is_name(pieces[-1]):  # "主持人 袁达", "国务院新闻办新闻局 寿小丽"
+        head_text = " ".join(pieces[:-1])
+        head = classify_party(head_text, limit=limit)
         if head and head[0] in ("moderator", "spokesperson", "official"):
             return (head[0], word)
+        if head is None and _HANZI.fullmatch(head_text) and _ends(head_text, "org_endings"):
+            return ("official", word)
         return None
     quoted = re.fullmatch(r"《([^《》]+)》(.{0,10})", word)
     if quoted and (not quoted[2] or _ends(quoted[2], "outlet_suffixes")):
@@ -274,7 +353,10 @@ def classify_party(party: str) -> tuple[str, str] | None:
         return ("spokesperson", word)
     if len(word) >= 2 and _ends(word, "outlet_suffixes") and not _ends(word, "not_outlets"):
         return ("outlet", word)
-    if _ends(word, "official_titles") or _is_titled_name(word) or _is_name(word):
+    titled = _titled_name_kind(word)
+    if titled in ("moderator", "spokesperson"):  # 主持人袁达, 商务部新闻发言人高峰
+        return (titled, word)
+    if _ends(word, "official_titles") or titled or _is_name(word):
         return ("official", word)
     return None
 
@@ -289,13 +371,30 @@ def _label_at(text: str, pos: int, end: int) -> Label | None:
     return Label(start=pos, end=m.end(), party=kind[1], kind=kind[0])
 
 
+def _bracket_label_at(text: str, pos: int, end: int) -> Label | None:
+    """``【高峰】:``, ``[title name]speech`` or ``• [title name]speech`` at ``pos``."""
+    m = _BRACKET_LABEL.match(text, pos, end)
+    if not m:
+        return None
+    kind = classify_party(m["party"], limit=MAX_LONG_PARTY_CHARS)
+    if kind is None:
+        return None
+    live = bool(m["bullet"]) or not m["colon"]
+    return Label(start=pos, end=m.end(), party=kind[1], kind=kind[0], live=live)
+
+
 def find_label(text: str, start: int, end: int) -> Label | None:
     """A label at ``text[start:end]`` (a stripped line), possibly after a glued headline.
 
     A headline is recognised only when it ends in a boundary mark (``Q``, ``|``
     or ``】``, spaces allowed after it) right before a valid label, as in
     ``...发展Q东方网:``; such a split is preferred to reading the whole as a label.
+    A label in brackets (``【高峰】:``, ``• [巡视员 胡翔]感谢…``) is read first.
     """
+    if text[start] in _OPEN or text[start] in _BULLETS or text[start].isdigit():
+        label = _bracket_label_at(text, start, end)
+        if label is not None:
+            return label
     colon = min((i for i in (text.find(":", start, end), text.find("：", start, end)) if i >= 0),
                 default=-1)
     if colon < 0:
@@ -309,6 +408,56 @@ def find_label(text: str, start: int, end: int) -> Label | None:
             if label is not None:
                 return label
     return _label_at(text, start, end)
+
+
+def line_label(text: str, start: int, end: int, *, names: bool = True) -> Label | None:
+    """A whole line that is a label without a colon, the speech on the next lines.
+
+    Accepted only for a journalist (…记者), the moderator, a spokesperson, or (when
+    ``names``) a speaker whose label ends in a personal name, so a title line is not read
+    as a speaker. The parser passes ``names`` only when some line of the text is a
+    journalist's label on its own, so a lone short word (文字) is not taken for a name.
+    """
+    m = _LINE_LABEL.fullmatch(text, start, end)
+    if not m:
+        return None
+    kind = classify_party(m["party"])
+    if kind is None:
+        return None
+    word = kind[1]
+    named = names and (_is_name(word) or _ends_in_name(word))
+    if (kind[0] == "outlet" and word.endswith("记者")) or kind[0] in (
+        "moderator", "spokesperson") or (kind[0] == "official" and named):
+        return Label(start=start, end=end, party=word, kind=kind[0])
+    return None
+
+
+def suspect_label(text: str, start: int, end: int) -> Label | None:
+    """A line that starts like a label (``X：`` or ``【X】``) but is not accepted, or None.
+
+    Not suspect: enumerations and reported speech (the ``not_label_starts`` and
+    ``name_endings`` lists), headings (``not_label_endings``), and anything with
+    digits or punctuation before the colon.
+    """
+    m = _BRACKET_LABEL.match(text, start, end)
+    if m and (m["colon"] or m["bullet"]):
+        party = m["party"].strip()
+        if party and not any(c in _SENTENCE_PUNCT for c in party):
+            return Label(start=start, end=m.end(), party=party, kind="unknown")
+        return None
+    m = _LABEL.match(text, start, end)
+    if not m:
+        return None
+    party = m["party"].strip()
+    lists = speaker_lists()
+    if (
+        not _SUSPECT_PARTY.fullmatch(party)
+        or party.startswith(("第", *lists["not_label_starts"]))  # 第一：an ordinal heading
+        or _ends(party, "name_endings")
+        or _ends(party, "not_label_endings")
+    ):
+        return None
+    return Label(start=start, end=m.end(), party=party, kind="unknown")
 
 
 # --- parsing ------------------------------------------------------------------
@@ -343,14 +492,36 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if a < b]
 
 
-class _Builder:
-    """Walks the lines once, emitting parts and raw turns."""
+def _shown(source: str, folded: str, label: Label) -> str:
+    """The party as written in ``source``: its characters found in order in the label."""
+    if source is folded:
+        return label.party
+    out, pos = [], label.start
+    for ch in label.party:
+        at = folded.find(ch, pos, label.end)
+        if at < 0:
+            return label.party
+        out.append(source[at])
+        pos = at + 1
+    return "".join(out)
 
-    def __init__(self, text: str) -> None:
+
+class _Builder:
+    """Walks the lines once, emitting parts and raw turns.
+
+    ``text`` is the simplified copy used for matching; ``source`` the original text that
+    parts are cut from (the same object when there is nothing to convert).
+    """
+
+    def __init__(self, text: str, source: str) -> None:
         self.text = text
+        self.source = source
         self.parts: list[Part] = []
         self.raw_turns: list[tuple[Label, list[tuple[int, int]]]] = []
+        self.warnings: list[ParseWarning] = []
         self.open = False
+        self.line_no = 0
+        self.line_names = False
         self.title: Part | None = None
         self.date: Part | None = None
 
@@ -359,13 +530,14 @@ class _Builder:
             return None
         last = self.parts[-1] if self.parts else None
         if kind == "space" and last is not None and last.kind == "space":
-            self.parts[-1] = Part("space", last.start, end, self.text[last.start:end])
+            self.parts[-1] = Part("space", last.start, end, self.source[last.start:end])
             return self.parts[-1]
-        part = Part(kind, start, end, self.text[start:end])
+        part = Part(kind, start, end, self.source[start:end])
         self.parts.append(part)
         return part
 
     def line(self, start: int, stop: int, nxt: int) -> None:
+        self.line_no += 1
         a, b = _strip_span(self.text, start, stop)
         self.add("space", start, a)
         if a < b:
@@ -378,16 +550,19 @@ class _Builder:
             self.add("furniture", a, b)
             self.open = False
             return
-        label = find_label(self.text, a, b)
+        if _TIME_ONLY.fullmatch(line):  # a live-text timestamp on its own line
+            self.add("furniture", a, b)
+            return
+        label = find_label(self.text, a, b) or line_label(
+            self.text, a, b, names=self.line_names)
+        if label is None and _NUMBER_ONLY.fullmatch(line):
+            self.add("other", a, b)  # a bare question number before a label line
+            return
+        if label is None and self.open:  # only a line that would join a turn is suspect
+            label = suspect_label(self.text, a, b)
         if label is not None:
             self.add("headline", a, label.start)
-            self.add("label", label.start, label.end)
-            body, _ = _strip_span(self.text, label.end, b)
-            self.add("space", label.end, body)
-            self.raw_turns.append((label, []))
-            self.open = True
-            if body < b:
-                self.body(body, b)
+            self.turn(label, b)
         elif self.open:
             self.body(a, b)
         elif not self.raw_turns and self.date is None and date_iso(line):
@@ -397,34 +572,114 @@ class _Builder:
         else:
             self.add("other", a, b)
 
+    def turn(self, label: Label, b: int) -> None:
+        """Start a turn at ``label``; its speech on this line runs to ``b``."""
+        label = Label(label.start, label.end, label.party, label.kind,
+                      _shown(self.source, self.text, label), label.live)
+        if label.kind == "unknown":
+            self.warnings.append(ParseWarning(
+                self.line_no, label.start, label.end, self.source[label.start:label.end],
+                "looks like a speaker label but is not one the parser knows; "
+                "kept as a turn of role 'unknown'",
+            ))
+        self.add("label", label.start, label.end)
+        body, _ = _strip_span(self.text, label.end, b)
+        self.add("space", label.end, body)
+        self.raw_turns.append((label, []))
+        self.open = True
+        if body < b:
+            self.body(body, b)
+
     def _title_like(self, line: str) -> bool:
         return len(line) <= 80 and not _SENTENCE_END.search(line)
 
     def body(self, a: int, b: int) -> None:
+        for m in _INLINE_BRACKET.finditer(self.text, a + 1, b):
+            at = m.end()
+            label = _bracket_label_at(self.text, at, b)
+            if label is None:
+                suspect = suspect_label(self.text, at, b)
+                label = suspect if suspect is not None and self.text[suspect.end - 1] in ":：" \
+                    else None
+            if label is not None:
+                _, end = _strip_span(self.text, a, at)
+                self.paragraph(a, end)
+                self.add("space", end, at)
+                self.turn(label, b)
+                return
+        self.paragraph(a, b)
+
+    def paragraph(self, a: int, b: int) -> None:
+        if a >= b:
+            return
+        label = self.raw_turns[-1][0]
+        glued = _GLUED_TIME.search(self.text, a, b) if label.live else None
+        if glued is not None and glued.start() > a:
+            _, end = _strip_span(self.text, a, glued.start())
+            self.add("body", a, end)
+            self.raw_turns[-1][1].append((a, end))
+            self.add("space", end, glued.start())
+            self.add("furniture", glued.start(), b)
+            return
         self.add("body", a, b)
         self.raw_turns[-1][1].append((a, b))
 
 
-def _roles(labels: list[Label]) -> list[str]:
+def _roles(turns: list[tuple[Label, str]]) -> list[str]:
+    """Roles from (label, text of the speech), in order.
+
+    Outlets and askers ask (``question``); the moderator moderates. A spokesperson or
+    official speaking right after a question answers. Otherwise a turn with a host's words
+    (``moderator_cues``: 请提问, 欢迎出席, 到此结束 …) that is short (at most
+    :data:`STATEMENT_MIN_CHARS` non-space characters) or states no figure (no Arabic digit) is
+    the ``moderator`` (opening, introducing the guests, hand-over, closing); before the first
+    question a longer turn is an opening ``statement`` (so is a short official's turn
+    without such words, while a short spokesperson's turn moderates); after it, a
+    spokesperson moderates and an official adds to the answer.
+    """
+    cues = speaker_lists()["moderator_cues"]
     roles: list[str] = []
-    for label in labels:
+    asked = False
+    for label, speech in turns:
+        size = sum(1 for c in speech if not c.isspace())
+        short = size <= STATEMENT_MIN_CHARS or not _DIGIT.search(speech)
+        hosting = short and any(c in speech for c in cues)
         if label.kind in ("outlet", "asker"):
             roles.append("question")
-        elif label.kind == "moderator":
-            roles.append("moderator")
-        elif label.kind == "spokesperson":
-            roles.append("answer" if roles and roles[-1] == "question" else "moderator")
-        else:
+            asked = True
+        elif label.kind in ("moderator", "unknown"):
+            roles.append(label.kind)
+        elif roles and roles[-1] == "question":
             roles.append("answer")
+        elif hosting:
+            roles.append("moderator")
+        elif not asked:
+            long = size > STATEMENT_MIN_CHARS
+            roles.append("statement" if long or label.kind == "official" else "moderator")
+        else:
+            roles.append("moderator" if label.kind == "spokesperson" else "answer")
     return roles
+
+
+def _journalist_line(text: str, start: int, stop: int) -> bool:
+    """True when a line is a journalist's label on its own (路透社记者, 1、新华社记者)."""
+    a, b = _strip_span(text, start, stop)
+    if a >= b or b - a > MAX_LONG_PARTY_CHARS or not text.endswith("记者", a, b):
+        return False
+    label = line_label(text, a, b, names=False)
+    return label is not None and label.kind == "outlet"
 
 
 def parse_structure(text: str) -> ParsedTranscript:
     """Parse any text into parts and turns; never raises (a text may have no turns)."""
-    builder = _Builder(text)
-    for start, stop, nxt in _lines(text):
+    builder = _Builder(to_simplified(text), text)
+    lines = _lines(text)
+    builder.line_names = any(_journalist_line(builder.text, a, b) for a, b, _ in lines)
+    for start, stop, nxt in lines:
         builder.line(start, stop, nxt)
-    roles = _roles([label for label, _ in builder.raw_turns])
+    roles = _roles([
+        (label, " ".join(builder.text[a:b] for a, b in spans)) for label, spans in builder.raw_turns
+    ])
     turns: list[Turn] = []
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
@@ -434,12 +689,14 @@ def parse_structure(text: str) -> ParsedTranscript:
         if role == "question":
             exchange += 1
         start, end = (spans[0][0], spans[-1][1]) if spans else (label.end, label.end)
-        outlet = label.party.removesuffix("记者") if label.kind == "outlet" else ""
+        outlet = ""
+        if label.kind == "outlet":
+            outlet = label.shown[: len(label.party.removesuffix("记者"))]
         turns.append(Turn(
             index=index,
             exchange=0 if role == "moderator" else exchange,
             role=role,
-            party=label.party,
+            party=label.shown,
             label_start=label.start,
             label_end=label.end,
             start=start,
@@ -449,7 +706,7 @@ def parse_structure(text: str) -> ParsedTranscript:
         ))
         for p_index, (a, b) in enumerate(spans):
             paragraphs.append(Paragraph(index, p_index, a, b, text[a:b]))
-            for s_index, (sa, sb) in enumerate(split_sentences(text, a, b)):
+            for s_index, (sa, sb) in enumerate(split_sentences(builder.text, a, b)):
                 sentences.append(Sentence(index, p_index, s_index, sa, sb, text[sa:sb]))
     parts = builder.parts
     return ParsedTranscript(
@@ -462,6 +719,7 @@ def parse_structure(text: str) -> ParsedTranscript:
         date=builder.date,
         artefacts=[p for p in parts if p.kind in ("headline", "other")],
         furniture=[p for p in parts if p.kind == "furniture"],
+        warnings=builder.warnings,
     )
 
 
@@ -476,3 +734,32 @@ def parse_transcript(text: str) -> ParsedTranscript:
             f"followed by an answer such as '刘平：'; {found} speaker label(s) recognised)"
         )
     return parsed
+
+
+def whole_text(text: str) -> ParsedTranscript:
+    """The text as one turn of role :data:`WHOLE_TEXT_ROLE`, every non-blank line a paragraph.
+
+    For texts whose speakers cannot be found (``parse --no-turns``): quantities can then
+    be read with their sentences. The parts still rejoin to the text.
+    """
+    parts: list[Part] = []
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    for start, stop, nxt in _lines(text):
+        a, b = _strip_span(text, start, stop)
+        for kind, x, y in (("space", start, a), ("body", a, b), ("space", b, nxt)):
+            if x >= y:
+                continue
+            if kind == "space" and parts and parts[-1].kind == "space":
+                last = parts.pop()
+                x = last.start
+            parts.append(Part(kind, x, y, text[x:y]))
+        if a < b:
+            index = len(paragraphs)
+            paragraphs.append(Paragraph(0, index, a, b, text[a:b]))
+            for s_index, (sa, sb) in enumerate(split_sentences(text, a, b)):
+                sentences.append(Sentence(0, index, s_index, sa, sb, text[sa:sb]))
+    start, end = (paragraphs[0].start, paragraphs[-1].end) if paragraphs else (0, 0)
+    turn = Turn(0, 0, WHOLE_TEXT_ROLE, "", 0, 0, start, end, text[start:end])
+    return ParsedTranscript(text=text, parts=parts, turns=[turn], paragraphs=paragraphs,
+                            sentences=sentences)
