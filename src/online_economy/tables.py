@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +18,7 @@ from . import paths
 from .parse import ParsedTranscript, parse_transcript
 from .quantities import extract_quantities
 from .source import load_raw
-from .taxonomy import MENTION_BASES, find_mentions, load_domains
+from .taxonomy import MENTION_BASES, find_mentions, load_domains, versions
 
 # A number that counts the taxonomy itself (12个重点领域, 3大类, 3类12个领域) is a framework
 # number, not evidence: its unit is 类, or the words right after it are (重点)(发展)领域.
@@ -50,40 +50,62 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _category(domains: pd.DataFrame, domain: str) -> str:
-    """The category id the transcript gives ``domain``, or "" (unplaced, or no domain)."""
-    if not domain:
-        return ""
-    value = domains.at[domain, "category"]
-    return "" if pd.isna(value) else str(value)
+def _domain_info() -> dict[str, tuple[str, str]]:
+    """Domain id -> (Chinese name, category id or ""), with "" -> ("", "") for no domain."""
+    return _domain_info_of(versions("categories", "domains"))
+
+
+@lru_cache(maxsize=4)
+def _domain_info_of(_versions: tuple[tuple[int, int], ...]) -> dict[str, tuple[str, str]]:
+    """The work of :func:`_domain_info` for one version of the reference files."""
+    domains = load_domains()
+    info = {
+        str(d): (str(name), "" if pd.isna(category) else str(category))
+        for d, name, category in zip(
+            domains["id"], domains["name_zh"], domains["category"], strict=True
+        )
+    }
+    info[""] = ("", "")
+    return info
+
+
+def _sentences(parsed: ParsedTranscript) -> list[dict[str, object]]:
+    """The sentences as plain records (start, end, turn, paragraph, sentence, exchange …)."""
+    return parsed.sentences_frame().to_dict("records")
+
+
+def _sentence_at(sentences: list[dict[str, object]], starts: list[int], start: int, end: int):
+    """The sentence that holds ``[start, end)``, or None (title, headline, furniture)."""
+    i = bisect.bisect_right(starts, start) - 1
+    if i < 0 or end > int(sentences[i]["end"]):  # type: ignore[arg-type]
+        return None
+    return sentences[i]
 
 
 def domain_mentions(parsed: ParsedTranscript) -> pd.DataFrame:
     """Every mention of a domain, with its basis (name, editorial term or linked entity),
     who makes the link (the transcript or the project) and its turn."""
-    domains = load_domains().set_index("id")
-    sentences = parsed.sentences_frame()
-    starts = sentences["start"].tolist()
+    info = _domain_info()
+    sentences = _sentences(parsed)
+    starts = [int(s["start"]) for s in sentences]  # type: ignore[arg-type]
     rows = []
     for start, end, domain, basis, linked_by in find_mentions(parsed.text):
-        i = bisect.bisect_right(starts, start) - 1
-        inside = i >= 0 and start < int(sentences["end"].iat[i])
-        row = sentences.iloc[i] if inside else None
+        row = _sentence_at(sentences, starts, start, start + 1)
         rows.append({
             "start": start,
             "end": end,
             "term": parsed.text[start:end],
             "domain": domain,
-            "domain_zh": domains.at[domain, "name_zh"],
-            "category": _category(domains, domain),
+            "domain_zh": info[domain][0],
+            "category": info[domain][1],
             "basis": basis,
             "linked_by": linked_by,
-            "turn": int(row["turn"]) if inside else -1,
-            "exchange": int(row["exchange"]) if inside else 0,
-            "role": row["role"] if inside else "",
-            "party": row["party"] if inside else "",
-            "paragraph": int(row["paragraph"]) if inside else -1,
-            "sentence": int(row["sentence"]) if inside else -1,
+            "turn": int(row["turn"]) if row else -1,
+            "exchange": int(row["exchange"]) if row else 0,
+            "role": row["role"] if row else "",
+            "party": row["party"] if row else "",
+            "paragraph": int(row["paragraph"]) if row else -1,
+            "sentence": int(row["sentence"]) if row else -1,
         })
     return pd.DataFrame(rows, columns=[
         "start", "end", "term", "domain", "domain_zh", "category", "basis", "linked_by",
@@ -106,20 +128,22 @@ def is_framework(text: str, end: int, unit_surface: str) -> bool:
 
 
 def _attribute(
-    mentions: pd.DataFrame, start: int, sentence: pd.Series, clause_end: int, question_domain: str
+    mentions: list[tuple[int, int, str]], start: int, sentence_start: int, clause_end: int,
+    question_domain: str,
 ) -> tuple[str, str]:
     """The domain a quantity speaks to, and the rule that chose it.
 
-    Rules, in order: the nearest domain mention before it in its own sentence ("sentence");
-    else the first one after it in its own clause ("clause"); else the one domain its
-    exchange's question names ("question"); else none ("").
+    ``mentions`` are (start, end, domain), sorted. Rules, in order: the nearest domain
+    mention before it in its own sentence ("sentence"); else the first one after it in its
+    own clause ("clause"); else the one domain its exchange's question names ("question");
+    else none ("").
     """
-    before = mentions[(mentions["start"] >= sentence["start"]) & (mentions["end"] <= start)]
-    if len(before):
-        return str(before["domain"].iat[-1]), "sentence"
-    after = mentions[(mentions["start"] > start) & (mentions["end"] <= clause_end)]
-    if len(after):
-        return str(after["domain"].iat[0]), "clause"
+    before = [d for s, e, d in mentions if s >= sentence_start and e <= start]
+    if before:
+        return before[-1], "sentence"
+    after = [d for s, e, d in mentions if s > start and e <= clause_end]
+    if after:
+        return after[0], "clause"
     if question_domain:
         return question_domain, "question"
     return "", ""
@@ -138,23 +162,22 @@ def question_domains(parsed: ParsedTranscript, mentions: pd.DataFrame) -> dict[i
 
 def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
     """Every quantity stated in the turns, with its turn, sentence, clause and domain."""
-    domains = load_domains().set_index("id")
-    sentences = parsed.sentences_frame()
-    starts = sentences["start"].tolist()
+    info = _domain_info()
+    sentences = _sentences(parsed)
+    starts = [int(s["start"]) for s in sentences]  # type: ignore[arg-type]
     mentions = domain_mentions(parsed)
     by_question = question_domains(parsed, mentions)
+    spans = list(zip(mentions["start"], mentions["end"], mentions["domain"], strict=True))
     rows = []
     for q in extract_quantities(parsed.text):
-        i = bisect.bisect_right(starts, q.start) - 1
-        if i < 0 or q.end > int(sentences["end"].iat[i]):
+        s = _sentence_at(sentences, starts, q.start, q.end)
+        if s is None:
             continue  # outside the turns: title, date, headline, furniture
-        s = sentences.iloc[i]
         lo, hi = clause_bounds(parsed.text, q.start, q.end, int(s["start"]), int(s["end"]))
-        question_domain = by_question.get(int(s["exchange"]), "")
         clause = parsed.text[lo:hi].strip()
         framework = is_framework(parsed.text, q.end, q.unit_surface)
         domain, basis = ("", "") if framework else _attribute(
-            mentions, q.start, s, hi, question_domain
+            spans, q.start, int(s["start"]), hi, by_question.get(int(s["exchange"]), "")
         )
         rows.append({
             "surface": q.surface, "value": q.value, "value_high": q.value_high, "unit": q.unit,
@@ -167,8 +190,8 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
             "sentence_text": s["text"],
             "clause": clause,
             "domain": domain,
-            "domain_zh": domains.at[domain, "name_zh"] if domain else "",
-            "category": _category(domains, domain),
+            "domain_zh": info[domain][0],
+            "category": info[domain][1],
             "domain_basis": basis,
             "growth": q.kind == "percent" and any(w in clause for w in GROWTH_WORDS),
         })

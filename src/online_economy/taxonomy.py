@@ -151,7 +151,7 @@ def load_entities(folder: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def _versions(*stems: str) -> tuple[tuple[int, int], ...]:
+def versions(*stems: str) -> tuple[tuple[int, int], ...]:
     """(mtime, size) of each reference file: a cache key that changes when a file is edited."""
     stats = [(paths.REFERENCE / f"{stem}.csv").stat() for stem in stems]
     return tuple((st.st_mtime_ns, st.st_size) for st in stats)
@@ -159,7 +159,7 @@ def _versions(*stems: str) -> tuple[tuple[int, int], ...]:
 
 def _category_map() -> dict[str, str | None]:
     """Domain id -> category id (None when the transcript does not place it)."""
-    return _category_map_of(_versions("categories", "domains"))
+    return _category_map_of(versions("categories", "domains"))
 
 
 @lru_cache(maxsize=4)
@@ -191,7 +191,7 @@ def mention_patterns() -> tuple[tuple[str, str, str, str], ...]:
     ``linked_by`` is ``transcript`` where the transcript itself makes the link (a name, or an
     entity it ties to the domain) and ``project`` where the project does. Longest first.
     """
-    return _mention_patterns_of(_versions("categories", "domains", "domain_terms", "entities"))
+    return _mention_patterns_of(versions("categories", "domains", "domain_terms", "entities"))
 
 
 @lru_cache(maxsize=4)
