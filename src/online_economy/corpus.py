@@ -269,7 +269,8 @@ def summary(results: Sequence[FileResult], out: Path, written: list[Path], no_tu
     """The one-line summary printed on stdout."""
     good = [r for r in results if not r.error]
     n_q = sum(len(r.quantities["surface"]) for r in good if r.quantities is not None)
-    targets = ", ".join(str(out / p.name) for p in written if p.name != "warnings.csv")
+    names = {p.name for p in written}
+    targets = ", ".join(str(out / n) for n in ("turns.csv", "quantities.csv") if n in names)
     if no_turns:
         what = (f"{_n(n_q, 'quantity', 'quantities')} read in the whole text "
                 f"(--no-turns: speakers not looked for; each text is one turn of role 'text')")
