@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from online_economy import report, site
+from online_economy import report, website
 
 # A 1x1 PNG, shown by a markdown cell: it must end up embedded in the page.
 PIXEL = base64.b64decode(
@@ -161,9 +161,9 @@ def test_no_cdn_references(built):
 
 def test_cdn_pattern_catches_the_default_template():
     nb = _notebook("t", "x", [])
-    default, _ = site.HTMLExporter(template_name="lab").from_notebook_node(nb)
+    default, _ = website.HTMLExporter(template_name="lab").from_notebook_node(nb)
     assert CDN.search(default)
-    offline = site.render_notebook(nb, Path("x.ipynb"), "t")
+    offline = website.render_notebook(nb, Path("x.ipynb"), "t")
     assert not CDN.search(offline)
 
 
@@ -243,20 +243,20 @@ def test_missing_or_empty_notebook_folder(tmp_path, capsys):
 def test_title_and_summary_fallbacks():
     nb = new_notebook()
     nb.cells = [new_markdown_cell("Intro without heading\n\nMore.")]
-    assert site.notebook_title(nb, "03-x") == "03-x"
-    assert site.notebook_summary(nb) == "Intro without heading"
+    assert website.notebook_title(nb, "03-x") == "03-x"
+    assert website.notebook_summary(nb) == "Intro without heading"
     nb.cells = [new_markdown_cell("# 标题\n\n见 [原文](../data/raw/x.txt)，**重点**。")]
-    assert site.notebook_title(nb, "f") == "标题"
-    assert site.notebook_summary(nb) == "见 原文，重点。"
+    assert website.notebook_title(nb, "f") == "标题"
+    assert website.notebook_summary(nb) == "见 原文，重点。"
     nb.metadata["online_economy"] = {"summary": " 一行摘要 "}
-    assert site.notebook_summary(nb) == "一行摘要"
+    assert website.notebook_summary(nb) == "一行摘要"
 
 
 def test_build_site_removes_pages_of_deleted_notebooks(tmp_path):
     (tmp_path / "09-gone.html").write_text("old")
     (tmp_path / "notes.html").write_text("not a notebook page")
     nb = _notebook("Kept", "p", [])
-    written = site.build_site([(tmp_path / "01-kept.ipynb", nb)], tmp_path, ["一条发现"])
+    written = website.build_site([(tmp_path / "01-kept.ipynb", nb)], tmp_path, ["一条发现"])
     assert not (tmp_path / "09-gone.html").exists()
     assert (tmp_path / "notes.html").exists()
     assert [p.name for p in written] == ["01-kept.html", "OENotoSansSC-Regular.otf", "index.html"]
@@ -268,7 +268,7 @@ def test_site_has_a_glossary_page_linked_from_the_index(tmp_path: Path) -> None:
     from online_economy.glossary import glossary_table
 
     table = glossary_table(["无中生有", "同比"])
-    written = site.write_site([], tmp_path, ["一条发现"], None, table)
+    written = website.write_site([], tmp_path, ["一条发现"], None, table)
     page = (tmp_path / "glossary.html").read_text(encoding="utf-8")
     assert tmp_path / "glossary.html" in written
     assert "无中生有" in page and "wú zhōng shēng yǒu" in page and "同比" in page

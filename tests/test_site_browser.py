@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from online_economy import paths, report
-from online_economy.site import FONT_FACE, TRANSCRIPT_PAGE
+from online_economy.website import FONT_FACE, TRANSCRIPT_PAGE
 
 pytest.importorskip("websocket")
 from browser_tools import CHROMIUM, DevTools, chromium

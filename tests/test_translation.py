@@ -11,8 +11,8 @@ import pytest
 
 from online_economy.errors import InputError
 from online_economy.glossary import load_glossary
-from online_economy.site import TRANSLATION_COLUMNS, load_translation
 from online_economy.tables import quantities_table, raw_parsed
+from online_economy.website import TRANSLATION_COLUMNS, load_translation
 
 PARSED = raw_parsed()
 TRANSLATION = load_translation()

@@ -465,7 +465,7 @@ def run(args: argparse.Namespace) -> int:
     notebook waits for those it ``needs`` (metadata); the findings are read last, as notebook
     06 wrote them.
     """
-    from online_economy import site  # nbconvert is slow to import
+    from online_economy import website  # nbconvert is slow to import
 
     start = time.perf_counter()
     check_raw()
@@ -484,17 +484,17 @@ def run(args: argparse.Namespace) -> int:
         worker = ThreadPoolExecutor(max_workers=1)
         try:
             tables, glossary = processed_tables(processed)  # before any kernel reads them
-            exp = site.exporter()
-            pages: list[Future[tuple[site.Page, str]]] = []
+            exp = website.exporter()
+            pages: list[Future[tuple[website.Page, str]]] = []
 
             def done(i: int, path: Path, seconds: float, nb: nbformat.NotebookNode) -> None:
                 print(f"[{i + 1}/{n}] {path.name}  ok  {seconds:.1f} s", flush=True)
-                pages.append(worker.submit(site.render_page, path, nb, exp))
+                pages.append(worker.submit(website.render_page, path, nb, exp))
 
             if args.no_execute:
                 for i, path in enumerate(notebooks):
                     print(f"[{i + 1}/{n}] {path.name}  stored outputs", flush=True)
-                    pages.append(worker.submit(site.render_page, path, read_notebook(path), exp))
+                    pages.append(worker.submit(website.render_page, path, read_notebook(path), exp))
             else:
                 warm_matplotlib_cache(kernel_env())
                 try:
@@ -510,7 +510,7 @@ def run(args: argparse.Namespace) -> int:
             lines = findings_lines(processed)
         finally:
             worker.shutdown(wait=True, cancel_futures=True)
-        site.write_site(rendered, html, lines, figures, glossary, processed)
+        website.write_site(rendered, html, lines, figures, glossary, processed)
         publication.publish()
     print(f"tables: {len(tables)} written to {_shown(args.processed)}")
     print(f"done in {time.perf_counter() - start:.1f} s: site {_shown(args.html / 'index.html')}"

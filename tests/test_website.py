@@ -13,7 +13,7 @@ from fontTools.ttLib import TTFont
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from online_economy import paths, site
+from online_economy import paths, website
 from online_economy.errors import InputError
 from online_economy.plotting import FONT_PATH
 from online_economy.tables import raw_parsed, write_processed
@@ -63,8 +63,8 @@ def parse(markup: str) -> Elements:
 TEXT = "刘平说：无人工厂增长100%，在线医疗1.4万人次。"
 
 
-def span(start: int, end: int, layer: int = 1, ident: str | None = None) -> site.Span:
-    return site.Span(start, end, layer, "mark", ident or f"s-{start}-{end}-{layer}",
+def span(start: int, end: int, layer: int = 1, ident: str | None = None) -> website.Span:
+    return website.Span(start, end, layer, "mark", ident or f"s-{start}-{end}-{layer}",
                      {"class": "x"})
 
 
@@ -76,7 +76,7 @@ def pieces(found: list[tuple[str, dict[str, str], str]], ident: str) -> str:
 
 def test_a_quantity_inside_a_mention_nests_inside_it() -> None:
     outer, inner = span(4, 14, 1, "m"), span(10, 14, 2, "q")
-    markup = site.nest_spans(TEXT, 0, len(TEXT), [inner, outer])
+    markup = website.nest_spans(TEXT, 0, len(TEXT), [inner, outer])
     assert '<mark id="m" data-start="4" data-end="14" class="x">无人工厂增长<mark id="q"' in markup
     found = parse(markup).found
     assert pieces(found, "m") == TEXT[4:14] and pieces(found, "q") == TEXT[10:14]
@@ -84,7 +84,7 @@ def test_a_quantity_inside_a_mention_nests_inside_it() -> None:
 
 def test_crossing_spans_are_split_and_the_pieces_point_back() -> None:
     first, second = span(4, 12, 1, "a"), span(8, 16, 2, "b")
-    markup = site.nest_spans(TEXT, 0, len(TEXT), [first, second])
+    markup = website.nest_spans(TEXT, 0, len(TEXT), [first, second])
     found = parse(markup).found
     assert [attrs.get("id", attrs.get("data-of")) for _, attrs, _ in found].count("b") == 2
     assert pieces(found, "a") == TEXT[4:12] and pieces(found, "b") == TEXT[8:16]
@@ -92,30 +92,30 @@ def test_crossing_spans_are_split_and_the_pieces_point_back() -> None:
 
 
 def test_text_is_escaped_and_spans_outside_are_refused() -> None:
-    assert site.nest_spans("a<b&c", 0, 5, []) == "a&lt;b&amp;c"
+    assert website.nest_spans("a<b&c", 0, 5, []) == "a&lt;b&amp;c"
     with pytest.raises(InputError, match="not inside"):
-        site.nest_spans(TEXT, 5, 10, [span(4, 8)])
+        website.nest_spans(TEXT, 5, 10, [span(4, 8)])
 
 
 @st.composite
-def span_sets(draw: st.DrawFn) -> tuple[str, list[site.Span]]:
+def span_sets(draw: st.DrawFn) -> tuple[str, list[website.Span]]:
     text = draw(st.text(alphabet="在线<>&新经济12%", min_size=1, max_size=30))
     n = draw(st.integers(0, 8))
     spans = []
     for i in range(n):
         a = draw(st.integers(0, len(text) - 1))
         b = draw(st.integers(a + 1, len(text)))
-        spans.append(site.Span(a, b, draw(st.integers(0, 2)), "mark", f"s{i}", {"class": "k"}))
+        spans.append(website.Span(a, b, draw(st.integers(0, 2)), "mark", f"s{i}", {"class": "k"}))
     return text, spans
 
 
 @settings(max_examples=300, deadline=None)
 @given(span_sets())
 def test_any_spans_give_well_nested_html_that_keeps_the_text(
-    case: tuple[str, list[site.Span]],
+    case: tuple[str, list[website.Span]],
 ) -> None:
     text, spans = case
-    parsed = parse(site.nest_spans(text, 0, len(text), spans))
+    parsed = parse(website.nest_spans(text, 0, len(text), spans))
     assert "".join(parsed.text) == text
     for s in spans:
         firsts = [a for _, a, _ in parsed.found if a.get("id") == s.ident]
@@ -130,14 +130,14 @@ def test_any_spans_give_well_nested_html_that_keeps_the_text(
 def test_templates_ship_with_the_package() -> None:
     pyproject = (paths.ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'online_economy = \[[^\]]*"templates/\*\*/\*"', pyproject)
-    names = {p.relative_to(site.TEMPLATES).as_posix() for p in site.TEMPLATES.rglob("*.j2")}
+    names = {p.relative_to(website.TEMPLATES).as_posix() for p in website.TEMPLATES.rglob("*.j2")}
     assert {"page.html.j2", "index.html.j2", "nbconvert/oe-notebook.html.j2",
             "transcript.html.j2", "glossary.html.j2", "figures.html.j2", "site.css.j2"} <= names
 
 
 def test_index_is_escaped_and_links_the_other_pages() -> None:
-    page = site.Page(Path("01-a.ipynb"), "01-a.html", "A & B", "sum <x>")
-    index = site.render_index([page], ["x < y"], has_figures=False, has_glossary=True,
+    page = website.Page(Path("01-a.ipynb"), "01-a.html", "A & B", "sum <x>")
+    index = website.render_index([page], ["x < y"], has_figures=False, has_glossary=True,
                               has_transcript=True)
     assert '<a href="01-a.html">A &amp; B</a>' in index and "sum &lt;x&gt;" in index
     assert "<li>x &lt; y</li>" in index
@@ -148,14 +148,14 @@ def test_index_is_escaped_and_links_the_other_pages() -> None:
 
 def test_findings_json_is_read_and_checked(tmp_path: Path) -> None:
     path = tmp_path / "findings.json"
-    assert site.load_findings_json(path) is None
+    assert website.load_findings_json(path) is None
     path.write_text(json.dumps(FIXTURE_FINDINGS, ensure_ascii=False), encoding="utf-8")
-    assert site.load_findings_json(path) == ["Five questions, five answers.",
+    assert website.load_findings_json(path) == ["Five questions, five answers.",
                                              "Three categories <of> twelve."]
     for bad in ('{"findings": [{"id": "x", "en": "y"}]}', "[1, 2]", "{not json"):
         path.write_text(bad, encoding="utf-8")
         with pytest.raises(InputError, match=r"findings\.json") as info:
-            site.load_findings_json(path)
+            website.load_findings_json(path)
         assert "\n" not in str(info.value)
 
 
@@ -169,12 +169,12 @@ def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_index_shows_findings_json_when_present_and_falls_back(
     tmp_path: Path, processed: Path
 ) -> None:
-    site.write_site([], tmp_path / "a", ["today's finding"], processed=processed)
+    website.write_site([], tmp_path / "a", ["today's finding"], processed=processed)
     index = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
     assert "<li>today&#39;s finding</li>" in index and 'href="transcript.html"' in index
     (processed / "findings.json").write_text(json.dumps(FIXTURE_FINDINGS), encoding="utf-8")
     try:
-        site.write_site([], tmp_path / "b", ["today's finding"], processed=processed)
+        website.write_site([], tmp_path / "b", ["today's finding"], processed=processed)
     finally:
         (processed / "findings.json").unlink()
     index = (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
@@ -187,7 +187,7 @@ def test_a_bad_findings_json_writes_nothing(tmp_path: Path, processed: Path) -> 
     (processed / "findings.json").write_text("{}", encoding="utf-8")
     try:
         with pytest.raises(InputError):
-            site.write_site([], tmp_path / "out", [], processed=processed)
+            website.write_site([], tmp_path / "out", [], processed=processed)
     finally:
         (processed / "findings.json").unlink()
     assert not (tmp_path / "out").exists()
@@ -197,8 +197,8 @@ def test_notebook_pages_link_the_transcript_only_when_it_is_built() -> None:
     from nbformat.v4 import new_markdown_cell, new_notebook
 
     nb = new_notebook(cells=[new_markdown_cell("# 标题\n\nText.")])
-    _, with_link = site.render_page(Path("01-x.ipynb"), nb)
-    _, without = site.render_page(Path("01-x.ipynb"), nb, transcript=False)
+    _, with_link = website.render_page(Path("01-x.ipynb"), nb)
+    _, without = website.render_page(Path("01-x.ipynb"), nb, transcript=False)
     assert 'href="transcript.html"' in with_link and 'href="index.html"' in with_link
     assert 'href="transcript.html"' not in without
 
@@ -208,7 +208,7 @@ def test_notebook_pages_link_the_transcript_only_when_it_is_built() -> None:
 
 @pytest.fixture(scope="module")
 def transcript(processed: Path) -> dict:
-    markup = site.render_transcript(processed)
+    markup = website.render_transcript(processed)
     return {"markup": markup, "found": parse(markup).found,
             "quantities": pd.read_csv(processed / "quantities.csv", encoding="utf-8-sig",
                                       keep_default_na=False),
@@ -249,7 +249,7 @@ def test_quantity_tooltips_carry_value_unit_qualifier_and_domain(transcript: dic
     attrs = {a["id"]: a for _, a, _ in transcript["found"] if "id" in a}
     for q in transcript["quantities"].itertuples():
         tip = attrs[f"q-{q.start}-{q.end}"]["data-tip"]
-        assert f"value {site._number(q.value)}" in tip and f"qualifier: {q.qualifier or 'none'}"
+        assert f"value {website._number(q.value)}" in tip and f"qualifier: {q.qualifier or 'none'}"
         assert "unit: " in tip and "domain: " in tip and "category: " in tip
         if q.domain:
             assert str(q.domain_zh) in tip
@@ -270,7 +270,7 @@ def test_the_three_categories_and_their_lists_are_shown(transcript: dict) -> Non
 
 
 def test_basis_is_shown_when_the_table_has_it(processed: Path, tmp_path: Path) -> None:
-    markup = site.render_transcript(processed)
+    markup = website.render_transcript(processed)
     if "basis" not in pd.read_csv(processed / "domain_mentions.csv", nrows=0).columns:
         assert markup.count('data-basis="unknown"') == len(
             pd.read_csv(processed / "domain_mentions.csv"))
@@ -281,7 +281,7 @@ def test_basis_is_shown_when_the_table_has_it(processed: Path, tmp_path: Path) -
         len(mentions) % 3)
     mentions.to_csv(folder / "domain_mentions.csv", index=False, encoding="utf-8-sig")
     (folder / "quantities.csv").write_bytes((processed / "quantities.csv").read_bytes())
-    markup = site.render_transcript(folder)
+    markup = website.render_transcript(folder)
     assert 'data-basis="unknown"' not in markup
     assert "basis: linked entity" in markup and "basis: editorial term" in markup
 
