@@ -30,10 +30,12 @@ NOTEBOOK = "02-categories-and-domains.ipynb"
 #: The first markdown cell with Chinese, and the first table cell with Chinese, made findable.
 PROBES = """(() => {
   const cjk = /[\\u4e00-\\u9fff]/;
-  const md = [...document.querySelectorAll('.jp-MarkdownOutput h1, .jp-MarkdownOutput p')]
-    .find(e => cjk.test(e.textContent));
-  const td = [...document.querySelectorAll('.jp-OutputArea-output table td')]
-    .find(e => cjk.test(e.textContent));
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return false;
+  const shown = e => e.offsetParent !== null && cjk.test(e.textContent);
+  const md = [...panel.querySelectorAll('.jp-MarkdownOutput h1, .jp-MarkdownOutput p')]
+    .find(shown);
+  const td = [...panel.querySelectorAll('.jp-OutputArea-output table td')].find(shown);
   if (!md || !td) return false;
   md.setAttribute('data-probe', 'markdown'); td.setAttribute('data-probe', 'table');
   td.scrollIntoView(); md.scrollIntoView();
@@ -52,7 +54,7 @@ def _drawn_with(tools, probe: str, timeout: float = 30) -> dict[str, int]:
     deadline = time.monotonic() + timeout
     while True:
         tools.evaluate(f"document.querySelector('[data-probe={probe}]').scrollIntoView()")
-        tools.evaluate("document.fonts.ready.then(() => true)")
+        tools.evaluate(f"document.fonts.load('16px \"{FONT_FAMILY}\"', '中').then(() => true)")
         used = tools.fonts_of(f"[data-probe={probe}]")
         if used.get(FONT_FAMILY) or time.monotonic() > deadline:
             return used
@@ -96,7 +98,7 @@ def session(tmp_path_factory):
                 assert time.monotonic() < deadline, "JupyterLab did not start in 90 s"
                 time.sleep(0.3)
         with chromium(tmp / "profile", loopback=True) as tools:
-            tools.call("Page.navigate", url=f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}")
+            tools.call("Page.navigate", url=f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?reset")
             probes = tools.wait_until(PROBES, timeout=90)
             fonts = {name: _drawn_with(tools, name) for name in ("markdown", "table")}
             toasts = tools.evaluate(
