@@ -34,6 +34,10 @@ def test_provenance_and_sizes() -> None:
     assert (len(DATA), len(TEXT)) == (RECORD["bytes"], RECORD["characters"]) == (13936, 5046)
     assert hashlib.sha256(DATA).hexdigest() == RECORD["sha256"]
     assert round(len(DATA) / len(TEXT), 2) == 2.76 and "\r" not in TEXT
+    widths = Counter(len(ch.encode("utf-8")) for ch in TEXT)
+    assert dict(widths) == {1: 601, 3: 4445} and round(widths[3] / len(TEXT), 2) == 0.88
+    ideographs = sum(unicodedata.name(ch, "").startswith("CJK UNIFIED") for ch in TEXT)
+    assert ideographs == 4153 and widths[3] - ideographs == 292
     gap = pd.Timestamp(RECORD["page_date"]) - pd.Timestamp(RECORD["event_date"])
     assert gap.days == 777
     assert (TEXT[0:10], TEXT[22:24], TEXT[24:34]) == ("2020年4月13日", "\n\n", "2022-05-30")

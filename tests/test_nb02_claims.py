@@ -103,10 +103,19 @@ def test_coverage_readings(mentions: pd.DataFrame) -> None:
     assert set(liu_ping["domain_zh"]) == set(domains.dropna(subset=["category"])["name_zh"])
     assert set(answers.loc[answers["party"] == "郑锦", "domain_zh"]) == {"在线医疗"}
     assert set(answers.loc[answers["party"] == "葛平", "domain_zh"]) == {"在线金融"}
+    ge_entities = answers[(answers["party"] == "葛平") & (answers["basis"] == "entity")]
+    assert len(ge_entities) == 11 and ge_entities["term"].nunique() == 10
+    assert ge_entities["term"].value_counts().idxmax() == "国泰君安"
+    assert TEXT[2262:2282] == "《加快推进上海金融科技中心建设实施方案》"
+    by_project = ge_entities.loc[ge_entities["linked_by"] == "project", ["term", "start"]]
+    assert by_project.values.tolist() == [["建行智慧社区管理平台", 2542], ["支付宝", 2821]]
     liu_min = answers[answers["party"] == "刘敏"]
     assert set(liu_min.loc[liu_min["basis"] == "name", "term"]) == {"“无接触”配送"}
     exhibitions = liu_min.loc[liu_min["domain"] == "online_exhibitions", "term"]
     assert set(exhibitions) == {"云展览", "云上时装周"}
+    linked = liu_min[liu_min["linked_by"] == "project"]
+    assert len(linked) == 15 and {("无人配送", 4841), ("快递自提点", 4870)} <= set(
+        zip(linked["term"], linked["start"], strict=True))
     counts = liu_min["domain_zh"].value_counts().to_dict()
     assert counts == {"“无接触”配送": 9, "生鲜电商零售": 5, "在线展览展示": 2}
     moved = liu_min["term"].eq("共享货架").sum()

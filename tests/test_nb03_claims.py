@@ -179,3 +179,30 @@ def test_frequent_words_and_jieba_idf(content: pd.DataFrame) -> None:
     assert "在线新经济" not in idf.idf_freq
     assert min(idf.idf_freq["疫情"], idf.idf_freq["线上"]) > max(
         idf.idf_freq["服务"], idf.idf_freq["发展"])
+    # rarer than 服务 and 发展, but not rare: below jieba's median idf (quiz 03, item 2)
+    assert round(idf.idf_freq["疫情"], 2) == 8.09 and round(idf.median_idf, 2) == 11.95
+
+
+def test_answer_lengths_include_whitespace(answers: pd.Series) -> None:
+    turns = pd.read_csv(paths.PROCESSED / "turns.csv").set_index("party")
+    spaces = answers.str.count(r"\s")
+    assert (turns.loc[answers.index, "n_chars"] == answers.str.len()).all()
+    assert (spaces.min(), spaces.max()) == (16, 32)
+    assert (answers.str.len() - spaces).tolist() == [946, 941, 735, 981, 891]
+
+
+def test_stop_words_kept_counts(answers: pd.Series) -> None:
+    """Exercise 3.3: with stop words kept, 的 leads; 在 and 和 come after 等, 企业 and 服务."""
+    with segment.quiet_jieba():
+        import jieba
+
+        tokenizer = jieba.Tokenizer()
+        tokenizer.load_userdict(str(paths.REFERENCE / "userdict.txt"))
+    rows = [(a, w) for a, t in answers.items() for w in tokenizer.lcut(t)
+            if w.strip() and not segment.is_punctuation(w) and not segment.is_numeral(w)]
+    kept = pd.DataFrame(rows, columns=["answer", "word"])
+    counts = kept["word"].value_counts()
+    assert counts[["的", "等", "企业", "服务", "在", "和"]].tolist() == [52, 32, 30, 30, 21, 20]
+    df = kept.drop_duplicates()["word"].value_counts()
+    assert (df["的"], df["和"], df["在"]) == (5, 5, 4)
+    assert round(math.log(6 / 5), 2) == 0.18
