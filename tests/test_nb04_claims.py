@@ -181,6 +181,21 @@ def test_step6_the_deciding_mention_is_never_the_name(figures: pd.DataFrame) -> 
     assert pd.Series([b for b, _ in rows]).value_counts().to_dict() == {"editorial": 15,
                                                                         "entity": 12}
     assert [link for _, link in rows].count("transcript") == 7
+    terms = []
+    for f in figures.query("domain_basis == 'sentence'").itertuples():
+        same = mentions.query("turn == @f.turn and paragraph == @f.paragraph "
+                              "and sentence == @f.sentence and end <= @f.start")
+        terms.append((f.party, f.domain_zh, same.sort_values("end").iloc[-1]["term"],
+                      same.sort_values("end").iloc[-1]["linked_by"]))
+    terms = pd.DataFrame(terms, columns=["party", "domain_zh", "term", "linked_by"])
+    by_transcript = terms.query("linked_by == 'transcript'")["term"].value_counts().to_dict()
+    assert by_transcript == {"新冠工作室": 3, "哔哩哔哩": 2, "君弘APP": 2}
+    liu_min = figures.query("party == '刘敏'")["domain_zh"].value_counts().to_dict()
+    assert liu_min == {"生鲜电商零售": 10, "在线展览展示": 3, "“无接触”配送": 1}
+    fresh = terms.query("domain_zh == '生鲜电商零售'")["term"].value_counts().to_dict()
+    assert fresh == {"生鲜电商": 7, "线上买菜": 3}
+    liu_ping = figures.query("party == '刘平' and domain != ''")["domain_zh"].nunique()
+    assert liu_ping == 3
     where = figures.set_index("surface")["start"]
     second, third = TEXT.index("二是加快发展“无接触”配送"), TEXT.index("三是鼓励发展智慧零售终端")
     assert second < where["近1600个"] < third < where["3万组"]

@@ -126,4 +126,19 @@ def test_quiz_keys_are_the_computed_facts(test_table: pd.DataFrame) -> None:
 
 
 def test_notebook_06_offsets_in_the_prose() -> None:
-    assert f"at offset {TEXT.find('可将这12个重点领域')}" in prose(NB06)
+    title = "《上海市促进在线新经济发展行动方案》"
+    assert TEXT.find(title) == 4543 and TEXT.count(title) == 1
+    assert f"(offset 4543), {title}" in prose(NB06)
+
+
+def test_unmasked_wujiechu_and_the_question_words(test_table: pd.DataFrame) -> None:
+    """无接触 outside the name “无接触”配送 stays in the masked text (notebook 05, Steps 2, 8)."""
+    assert TEXT[318:321] == TEXT[4904:4907] == "无接触"
+    assert TEXT[4904:4908] == "无接触式" and TEXT[317:322] == "“无接触”"
+    new = next(r for r in read("categories.csv") if r["id"] == "new")
+    assert int(new["paragraph_start"]) <= 318 < int(new["paragraph_end"])
+    question = TEXT[TEXT.find("解放日报:"):TEXT.find("刘平:")]
+    assert all(w in question for w in ("重点", "领域", "包括"))
+    row = test_table.loc["在线金融"]
+    assert row["sim_flipped_by"] == "" and row["cue_flipped_by"] == "线上"
+    assert test_table.at["“无接触”配送", "sim_flipped_by"] == "领域"
