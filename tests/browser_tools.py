@@ -94,6 +94,16 @@ class DevTools:
         path.write_bytes(base64.b64decode(data))
 
 
+def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate ``proc``, then kill it if it has not ended within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
+
+
 def local_json(port: int, path: str):
     """GET ``http://127.0.0.1:{port}{path}`` as JSON, bypassing any proxy."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -131,9 +141,4 @@ def chromium(profile: Path, loopback: bool = False) -> Iterator[DevTools]:
         finally:
             tools.ws.close()
     finally:
-        browser.terminate()
-        try:
-            browser.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            browser.kill()
-            browser.wait(timeout=10)
+        stop(browser)

@@ -24,7 +24,7 @@ from online_economy import lab, paths
 from online_economy.plotting import FONT_FAMILY
 
 pytest.importorskip("websocket")
-from browser_tools import CHROMIUM, chromium, local_json
+from browser_tools import CHROMIUM, chromium, local_json, stop
 
 NOTEBOOK = "02-categories-and-domains.ipynb"
 #: The first markdown cell with Chinese, and the first table cell with Chinese, made findable.
@@ -106,12 +106,7 @@ def session(tmp_path_factory):
             tools.screenshot(tmp / "lab.png")
         sessions = local_json(port, "/api/sessions")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop(server, timeout=20)
         log.close()
     keep = os.environ.get("ONLINE_ECONOMY_SCREENSHOTS")
     if keep:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 from online_economy import paths
@@ -94,7 +93,7 @@ def update_readmes(root: Path | None = None, path: Path | None = None) -> list[P
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m online_economy.findings [--markdown] [--lang en|zh] [--readme]``."""
-    from online_economy.cli import OneLineParser
+    from online_economy.cli import OneLineParser, run_command
 
     parser = OneLineParser(prog="python -m online_economy.findings",
                            description="Print the key findings or copy them into the READMEs.")
@@ -103,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readme", action="store_true",
                         help="rewrite the findings blocks of README.md and README.zh-CN.md")
     args = parser.parse_args(argv)
-    try:
+
+    def work() -> int:
         if args.readme:
             changed = update_readmes()
             names = ", ".join(p.name for p in changed) or "nothing (already up to date)"
@@ -112,13 +112,9 @@ def main(argv: list[str] | None = None) -> int:
             print(markdown_block(args.lang), end="")
         else:
             print("\n".join(key_findings(args.lang)))
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
-    return 0
+        return 0
+
+    return run_command(work)
 
 
 if __name__ == "__main__":

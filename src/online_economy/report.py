@@ -35,8 +35,6 @@ from online_economy.publish import (
     Interrupted,
     Publication,
     check_folder,
-    interrupts,
-    os_error_line,
 )
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
@@ -522,21 +520,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: ``error: ...`` and status 2 for bad input, 1 for a failing notebook,
     ``interrupted`` and 130 / 143 for Ctrl-C / SIGTERM; nothing is published unless all
     succeeded."""
-    try:
-        with interrupts():
-            return run(parse_args(argv))
-    except Interrupted as exc:
-        print("interrupted", file=sys.stderr)
-        return exc.exit_status
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(os_error_line(exc), file=sys.stderr)
-        return 2
+    from online_economy.cli import run_command
+
+    return run_command(lambda: run(parse_args(argv)))
 
 
 if __name__ == "__main__":
