@@ -66,3 +66,25 @@ def test_a_missing_folder_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[s
 def test_every_notebook_names_the_project_kernel(path: Path) -> None:
     spec = nbformat.read(path, as_version=4).metadata["kernelspec"]
     assert spec["name"] == lab.KERNEL_NAME and spec["display_name"] == lab.KERNEL_DISPLAY
+
+
+def test_the_server_never_outlives_the_command(tmp_path: Path) -> None:
+    """SIGTERM to `python -m online_economy.lab` stops JupyterLab too (no orphan server)."""
+    import signal
+    import subprocess
+    import time
+
+    child = tmp_path / "child.py"
+    child.write_text("import time\ntime.sleep(120)\n")
+    wrapper = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from online_economy import lab; "
+         f"sys.exit(lab.serve([sys.executable, {str(child)!r}], {{}}))"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(1.5)
+    wrapper.send_signal(signal.SIGTERM)
+    _, err = wrapper.communicate(timeout=30)
+    assert wrapper.returncode == 143 and err == "interrupted\n"
+    found = subprocess.run(["pgrep", "-f", str(child)], capture_output=True, text=True)
+    assert found.stdout.strip() == "", "the server outlived the command"

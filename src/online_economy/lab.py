@@ -148,17 +148,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.prepare_only:
         print(f"Jupyter configuration written to {_shown(HOME)}; kernel {KERNEL_DISPLAY!r}")
         return 0
-    proc = subprocess.Popen(command(folder, args.port, args.token), env={**os.environ, **env})
+    return serve(command(folder, args.port, args.token), {**os.environ, **env})
+
+
+def serve(argv: list[str], env: dict[str, str]) -> int:
+    """Run JupyterLab until it stops; a SIGTERM or SIGHUP to this process is passed on to it,
+    so the server never outlives the command; Ctrl-C stops it (one line, status 130)."""
+    proc = subprocess.Popen(argv, env=env)
+    received: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        received.append(signum)
+        proc.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        return proc.wait()
+        status = proc.wait()
     except KeyboardInterrupt:
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=10)
         except (subprocess.TimeoutExpired, KeyboardInterrupt):
             proc.kill()
+            proc.wait()
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if received:
+        print("interrupted", file=sys.stderr)
+        return 128 + received[0]
+    return status
 
 
 def _shown(path: Path) -> str:

@@ -147,8 +147,8 @@ class ParsedTranscript:
                    "label_end", "start", "end", "n_chars", "text"]
         return pd.DataFrame(rows, columns=columns)
 
-    def sentences_frame(self) -> pd.DataFrame:
-        """One row per sentence, with its turn's exchange, role and party."""
+    def sentence_rows(self) -> list[dict[str, object]]:
+        """One record per sentence, with its turn's exchange, role and party."""
         rows = []
         for s in self.sentences:
             turn = self.turns[s.turn]
@@ -164,9 +164,13 @@ class ParsedTranscript:
                 "n_chars": s.end - s.start,
                 "text": s.text,
             })
+        return rows
+
+    def sentences_frame(self) -> pd.DataFrame:
+        """One row per sentence (:meth:`sentence_rows`) as a table."""
         columns = ["turn", "paragraph", "sentence", "exchange", "role", "party",
                    "start", "end", "n_chars", "text"]
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(self.sentence_rows(), columns=columns)
 
 
 # --- reference lists ---------------------------------------------------------

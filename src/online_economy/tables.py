@@ -69,11 +69,6 @@ def _domain_info_of(_versions: tuple[tuple[int, int], ...]) -> dict[str, tuple[s
     return info
 
 
-def _sentences(parsed: ParsedTranscript) -> list[dict[str, object]]:
-    """The sentences as plain records (start, end, turn, paragraph, sentence, exchange …)."""
-    return parsed.sentences_frame().to_dict("records")
-
-
 def _sentence_at(sentences: list[dict[str, object]], starts: list[int], start: int, end: int):
     """The sentence that holds ``[start, end)``, or None (title, headline, furniture)."""
     i = bisect.bisect_right(starts, start) - 1
@@ -82,11 +77,13 @@ def _sentence_at(sentences: list[dict[str, object]], starts: list[int], start: i
     return sentences[i]
 
 
-def domain_mentions(parsed: ParsedTranscript) -> pd.DataFrame:
+def domain_mentions(
+    parsed: ParsedTranscript, sentences: list[dict[str, object]] | None = None
+) -> pd.DataFrame:
     """Every mention of a domain, with its basis (name, editorial term or linked entity),
     who makes the link (the transcript or the project) and its turn."""
     info = _domain_info()
-    sentences = _sentences(parsed)
+    sentences = parsed.sentence_rows() if sentences is None else sentences
     starts = [int(s["start"]) for s in sentences]  # type: ignore[arg-type]
     rows = []
     for start, end, domain, basis, linked_by in find_mentions(parsed.text):
@@ -151,21 +148,21 @@ def _attribute(
 
 def question_domains(parsed: ParsedTranscript, mentions: pd.DataFrame) -> dict[int, str]:
     """Exchange -> the domain its question names, where the question names exactly one."""
-    out = {}
-    questions = mentions[mentions["role"] == "question"]
-    for exchange, group in questions.groupby("exchange"):
-        names = group["domain"].unique()
-        if len(names) == 1:
-            out[int(exchange)] = str(names[0])
-    return out
+    named: dict[int, set[str]] = {}
+    for role, exchange, domain in zip(
+        mentions["role"], mentions["exchange"], mentions["domain"], strict=True
+    ):
+        if role == "question":
+            named.setdefault(int(exchange), set()).add(str(domain))
+    return {exchange: next(iter(d)) for exchange, d in named.items() if len(d) == 1}
 
 
 def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
     """Every quantity stated in the turns, with its turn, sentence, clause and domain."""
     info = _domain_info()
-    sentences = _sentences(parsed)
+    sentences = parsed.sentence_rows()
     starts = [int(s["start"]) for s in sentences]  # type: ignore[arg-type]
-    mentions = domain_mentions(parsed)
+    mentions = domain_mentions(parsed, sentences)
     by_question = question_domains(parsed, mentions)
     spans = list(zip(mentions["start"], mentions["end"], mentions["domain"], strict=True))
     rows = []
