@@ -169,3 +169,11 @@ def test_growth_rates_are_percentages_whose_clause_says_a_change(parsed) -> None
     assert growth["clause"].map(lambda c: any(w in c for w in tables.GROWTH_WORDS)).all()
     shares = quantities[(quantities["kind"] == "percent") & ~quantities["growth"]]
     assert not shares["clause"].str.contains("增长").any()
+
+
+def test_a_fall_is_a_growth_rate_pointing_down() -> None:
+    text = "新华社记者:怎么样?\n\n刘平:一季度同比下降6.8%,出口增长5%,占比30%。\n"
+    frame = tables.quantities_table(parse_transcript(text)).set_index("surface")
+    assert frame.loc["6.8%", ["growth", "direction", "value"]].tolist() == [True, "down", 6.8]
+    assert frame.loc["5%", ["growth", "direction"]].tolist() == [True, "up"]
+    assert frame.loc["30%", ["growth", "direction"]].tolist() == [False, ""]

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,8 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(str(p) for p in path.glob("*.txt") if p.is_file())
+            found = sorted(str(p) for p in path.iterdir()
+                           if p.suffix.lower() == ".txt" and p.is_file())
             if not found:
                 raise InputError(f"{item}: a folder with no .txt files")
         elif not path.exists() and _GLOB_CHARS & set(item):
@@ -175,45 +177,72 @@ def _parse_star(args: tuple[str, str | None, bool, int]) -> FileResult:
     return parse_one(*args)
 
 
+def _worker_start() -> None:
+    """In a worker: the parent alone answers Ctrl-C and SIGTERM (it stops the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def parse_all(
     sources: Sequence[str], encoding: str | None, no_turns: bool, jobs: int,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[FileResult]:
-    """Results in the order of ``sources``; in ``jobs`` processes when there are several."""
+    """Results in the order of ``sources``; in ``jobs`` processes when there are several.
+
+    If the caller stops early (an error, Ctrl-C), the workers are ended at once.
+    """
     tasks = [(s, encoding, no_turns, max_bytes) for s in sources]
     if len(tasks) == 1:  # the single-file command: a big input reports its stages
         yield parse_one(*tasks[0], stages=True)
         return
+    jobs = min(jobs, len(tasks))
     if jobs <= 1:
         yield from map(_parse_star, tasks)
         return
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_parse_star, tasks, chunksize=chunk)
+    pool = multiprocessing.Pool(jobs, initializer=_worker_start)
+    try:
+        yield from pool.imap(_parse_star, tasks, chunksize=chunk)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 class Progress:
-    """A one-line progress bar on a stream (``\\r`` updates, at most ten a second)."""
+    """A one-line progress bar on a terminal (``\\r`` updates, at most ten a second); on a
+    stream that is no terminal (a log file), one line at the end instead."""
 
     def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
         self.total, self.stream, self.width = total, stream, width
         self.done, self.last = 0, 0.0
         self.started = time.monotonic()
+        self.live = bool(getattr(stream, "isatty", lambda: False)())
+        self.open_line = False
 
     def step(self) -> None:
         self.done += 1
         now = time.monotonic()
-        if self.done == self.total or now - self.last >= 0.1:
+        finished = self.done == self.total
+        if finished or (self.live and now - self.last >= 0.1):
             self.last = now
             filled = self.width * self.done // self.total
-            elapsed = now - self.started
+            redraw = "\r" if self.live else ""
             self.stream.write(
-                f"\r[{'#' * filled}{'.' * (self.width - filled)}] "
-                f"{self.done}/{self.total} files, {elapsed:.1f} s"
+                f"{redraw}[{'#' * filled}{'.' * (self.width - filled)}] "
+                f"{self.done}/{self.total} files, {now - self.started:.1f} s"
             )
-            if self.done == self.total:
+            self.open_line = not finished
+            if finished:
                 self.stream.write("\n")
             self.stream.flush()
+
+    def close(self) -> None:
+        """End a bar left half-drawn (an error or Ctrl-C), so the next line starts clean."""
+        if self.open_line:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.open_line = False
 
 
 def _joined(parts: list[tuple[dict[str, list], FileResult]], columns: list[str]) -> pd.DataFrame:
@@ -303,10 +332,14 @@ def run_parse(
     jobs = jobs or available_cores()
     progress = Progress(len(sources), err) if len(sources) > 1 else None
     results: list[FileResult] = []
-    for result in parse_all(sources, encoding, no_turns, jobs, max_bytes):
-        results.append(result)
+    try:
+        for result in parse_all(sources, encoding, no_turns, jobs, max_bytes):
+            results.append(result)
+            if progress:
+                progress.step()
+    finally:
         if progress:
-            progress.step()
+            progress.close()
     for result in results:
         if result.error:
             print(f"error: {result.error}", file=err)

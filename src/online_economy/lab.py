@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.prepare_only:
-        print(f"Jupyter configuration written to {_shown(HOME)}; kernel {KERNEL_DISPLAY!r}")
+        print(f"Jupyter configuration written to {HOME}; kernel {KERNEL_DISPLAY!r}")
         return 0
     return serve(command(folder, args.port, args.token), {**os.environ, **env})
 
@@ -191,4 +191,6 @@ def _shown(path: Path) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from online_economy.publish import exit_quietly
+
+    exit_quietly(main())

@@ -26,12 +26,14 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import NoReturn
 
 from online_economy.errors import InputError
 
@@ -59,6 +61,10 @@ class Interrupted(KeyboardInterrupt):
 
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    # The first signal wins: later ones (a second Ctrl-C, make or timeout passing the signal
+    # on again) are ignored while the command cleans up, so cleanup is never cut short.
+    for other in SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
     raise Interrupted(signum)
 
 
@@ -77,6 +83,15 @@ def interrupts() -> Iterator[None]:
     finally:
         for signum, handler in old.items():
             signal.signal(signum, handler)
+
+
+def exit_quietly(status: int) -> NoReturn:
+    """End a command's process with ``status``: its work is done, so a late Ctrl-C or
+    SIGTERM (a second one, passed on by make or timeout) is ignored rather than killing the
+    interpreter while it shuts down and replacing the status."""
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    sys.exit(status)
 
 
 @contextmanager

@@ -96,4 +96,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from online_economy.publish import exit_quietly
+
+    exit_quietly(main())

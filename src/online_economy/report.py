@@ -526,4 +526,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from online_economy.publish import exit_quietly
+
+    exit_quietly(main())

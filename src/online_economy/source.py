@@ -65,6 +65,16 @@ def _codec_name(encoding: str) -> str:
 
 
 def _check_not_binary(data: bytes) -> None:
+    if b"\x00" in data and len(data) % 2 == 0:  # UTF-16 without a byte-order mark?
+        for label in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data[:8192].decode(label)
+            except UnicodeDecodeError:
+                continue
+            readable = sum(c.isprintable() or c.isspace() for c in text)
+            if readable >= 0.95 * len(text):
+                raise InputError(f"looks like {label.upper()} text without a byte-order mark; "
+                                 f"save it as UTF-8 or name it with --encoding {label}")
     if b"\x00" in data:
         raise InputError("looks like a binary file, not text (it contains NUL bytes)")
     controls = sum(1 for b in data if (b < 0x20 or b == 0x7F) and b not in _HARMLESS_CONTROLS)

@@ -25,8 +25,10 @@ from .taxonomy import MENTION_BASES, find_mentions, load_domains, versions
 FRAMEWORK_UNITS = frozenset({"类", "大类"})
 FRAMEWORK_NEXT = re.compile(r"(?:重点)?(?:发展)?领域")
 
-#: A percentage is a growth rate when its clause says a change with one of these words.
+#: A percentage is a growth rate when its clause says a change with one of these words; its
+#: ``direction`` is ``up`` or ``down`` (the value stays as said: 下降0.8% is 0.8, down).
 GROWTH_WORDS = ("倍增", "增长", "提升", "增加")
+FALL_WORDS = ("下降", "减少", "降低", "回落", "下滑")
 
 CLAUSE_BREAK = re.compile(r"[,，;；。！？!?：:]")
 
@@ -34,7 +36,7 @@ QUANTITY_COLUMNS = [
     "quantity", "surface", "value", "value_high", "unit", "unit_surface", "qualifier", "kind",
     "start", "end", "turn", "exchange", "role", "party", "paragraph", "sentence",
     "sentence_start", "sentence_end", "sentence_text", "clause", "domain", "domain_zh", "category",
-    "domain_basis", "growth",
+    "domain_basis", "growth", "direction",
 ]
 
 
@@ -119,6 +121,13 @@ def clause_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[in
     return left, (m.start() if m else hi)
 
 
+def _direction(clause: str) -> str:
+    """``up`` or ``down`` for a clause that says a change (GROWTH_WORDS, FALL_WORDS), else ""."""
+    if any(w in clause for w in FALL_WORDS):
+        return "down"
+    return "up" if any(w in clause for w in GROWTH_WORDS) else ""
+
+
 def is_framework(text: str, end: int, unit_surface: str) -> bool:
     """Whether the quantity ending at ``end`` counts the categories or domains themselves."""
     return unit_surface in FRAMEWORK_UNITS or FRAMEWORK_NEXT.match(text, end) is not None
@@ -190,7 +199,8 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
             "domain_zh": info[domain][0],
             "category": info[domain][1],
             "domain_basis": basis,
-            "growth": q.kind == "percent" and any(w in clause for w in GROWTH_WORDS),
+            "growth": q.kind == "percent" and bool(_direction(clause)),
+            "direction": _direction(clause) if q.kind == "percent" else "",
         })
     frame = pd.DataFrame(rows, columns=[c for c in QUANTITY_COLUMNS if c != "quantity"])
     frame.insert(0, "quantity", range(1, len(frame) + 1))

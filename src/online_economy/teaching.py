@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +160,10 @@ def write_student_copy(
     out = check_folder(STUDENTS if out is None else out, "--out")
     if _inside(out, notebooks):
         raise InputError(f"refusing to write the student copy into {notebooks} or a folder in it")
+    for kept in (paths.ROOT / "src", paths.DATA, paths.ROOT / "tests", paths.ROOT / ".git"):
+        if _inside(out, kept):
+            raise InputError(f"refusing to write the student copy into {kept} (the project's "
+                             "own files); choose a folder of its own, e.g. students/")
     sources = analysis_notebooks(notebooks)
     if not sources:
         raise InputError(f"no analysis notebooks ({PATTERN}) in {notebooks}")
@@ -173,8 +176,10 @@ def write_student_copy(
     changed = [] if force else changed_by_student(out, list(files))
     if changed:
         shown = ", ".join(str(out / name) for name in changed)
+        why = ("changed since the student copy was written" if (out / RECORD).is_file()
+               else "not written by a student copy")
         raise InputError(
-            f"not overwriting {shown}: changed since the student copy was written; "
+            f"not overwriting {shown}: {why}; "
             "save your work under another name, or overwrite with --force (make student FORCE=1)"
         )
     record = {"files": {name: _sha256(data) for name, data in files.items()}}
@@ -283,4 +288,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from online_economy.publish import exit_quietly
+
+    exit_quietly(main())
