@@ -416,3 +416,51 @@ def test_unwritable_folder_is_named_not_the_staging_file(
     assert main(["parse", str(source), "--out", str(out)]) == 2
     message = f"error: cannot write to the folder {out}: Permission denied\n"
     assert capsys.readouterr().err == message
+
+
+def test_a_second_ctrl_c_on_a_corpus_run_stops_it_at_once(tmp_path: Path) -> None:
+    """Two SIGINTs to the process group (a double Ctrl-C): one line, 130, no hang."""
+    import os
+    import signal
+    import time
+
+    text = paths.TRANSCRIPT.read_text(encoding="utf-8") * 100
+    corpus_dir = tmp_path / "many"
+    corpus_dir.mkdir()
+    for i in range(6):
+        (corpus_dir / f"t{i}.txt").write_text(text, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "online_economy", "parse", str(corpus_dir), "--jobs", "2",
+         "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    time.sleep(2.5)
+    for _ in range(2):
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.05)
+    try:
+        stdout, stderr = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("the run did not stop within 30 s of Ctrl-C") from None
+    assert (proc.returncode, stdout, stderr) == (130, "", "interrupted\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_utf16_without_a_mark_gets_the_encoding_hint(tmp_path: Path) -> None:
+    source = tmp_path / "u16.txt"
+    source.write_bytes(SMALL.encode("utf-16-le"))
+    result = run("parse", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("name it with --encoding utf-16-le")
+
+
+def test_a_folder_finds_upper_case_txt_files(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "A.TXT").write_text(SMALL, encoding="utf-8")
+    (folder / "b.txt").write_text(SMALL, encoding="utf-8")
+    result = run("parse", str(folder), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    sources = pd.read_csv(tmp_path / "out" / "turns.csv", encoding="utf-8-sig")["source"]
+    assert sorted({Path(s).name for s in sources}) == ["A.TXT", "b.txt"]

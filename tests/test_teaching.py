@@ -329,3 +329,9 @@ def test_student_cli_force_and_refusal(
     assert err.count("\n") == 1
     assert main(["students", "--out", str(out), "--force"]) == 0
     assert (out / "02-categories.ipynb").read_text(encoding="utf-8") != "{}"
+
+
+@pytest.mark.parametrize("folder", ["src", "data/raw", "tests"])
+def test_the_student_copy_never_goes_into_the_project_s_own_folders(folder: str) -> None:
+    with pytest.raises(InputError, match="project's own files"):
+        write_student_copy(paths.ROOT / folder / "students")
