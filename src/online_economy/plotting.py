@@ -28,10 +28,10 @@ FONT_FAMILY = "OE Noto Sans SC"
 UNPLACED = "unplaced"
 UNPLACED_COLOUR = "#D9D9D9"
 SOURCE_TEXT = "Source: Shanghai municipal government press conference, 13 April 2020 (transcript)."
-#: For charts that show all twelve domains: the list itself comes from public reports.
+#: For charts that show all twelve domains: the full list is seen only in reposts.
 SOURCE_WITH_PLAN = (
     "Source: Shanghai municipal government press conference, 13 April 2020 (transcript); "
-    "list of the twelve domains: public reports on the action plan."
+    "list of the twelve domains: reposts of the action plan, unconfirmed (docs/sources.md)."
 )
 SVG_HASHSALT = "online-economy"
 PNG_METADATA: dict[str, str | None] = {"Software": None}
