@@ -217,11 +217,11 @@ def test_ctrl_c_and_sigterm_are_one_line_and_write_nothing(
 def test_big_input_shows_progress_on_stderr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from online_economy import corpus
+    from online_economy import cli
 
     source = tmp_path / "one.txt"
     source.write_text(SMALL, encoding="utf-8")
-    monkeypatch.setattr(corpus, "PROGRESS_BYTES", 1)
+    monkeypatch.setattr(cli, "PROGRESS_BYTES", 1)
     assert main(["parse", str(source), "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err.splitlines()
     assert [line.split(": ")[1].rsplit(" (", 1)[0] for line in err] == [

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from online_economy import paths
-from online_economy.corpus import expand_inputs, run_parse
+from online_economy.cli import expand_inputs, run_parse
 from online_economy.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"

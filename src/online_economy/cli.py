@@ -1,14 +1,36 @@
-"""Command line: ``python -m online_economy parse PATH... [--no-turns] --out DIR``."""
+"""Command line: ``python -m online_economy parse FILE|DIR|GLOB... [--no-turns] --out DIR``.
+
+Files are parsed in parallel into ``turns.csv``, ``quantities.csv`` and ``warnings.csv``
+(suspect speaker labels), in the order of the inputs, every row with its ``source`` and
+``source_sha256``. A bad file is one ``error:`` line and the others go on (exit status 2).
+"""
 
 from __future__ import annotations
 
 import argparse
+import glob
+import multiprocessing
+import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TextIO
 
-from .errors import InputError
-from .publish import Interrupted, interrupts, os_error_line
-from .source import DEFAULT_MAX_BYTES
+from online_economy.errors import InputError
+from online_economy.publish import check_folder, interrupts, os_error_line, write_files
+from online_economy.source import DEFAULT_MAX_BYTES
+
+TABLES = ("turns.csv", "quantities.csv", "warnings.csv")
+WARNING_COLUMNS = ["line", "start", "end", "label", "message"]
+PROGRESS_BYTES = 1_000_000  # an input this large (a few seconds of work) reports its stages
+HEARTBEAT = 5.0  # seconds between "still ..." lines
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -19,61 +41,18 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _byte_count(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of bytes: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="python -m online_economy", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
-    parse = commands.add_parser(
-        "parse", help="split a press-conference transcript into turns and quantities"
-    )
-    parse.add_argument(
-        "paths", nargs="+", metavar="PATH",
-        help="transcripts (UTF-8, UTF-8 with BOM or GB18030): files, folders of .txt files, "
-             "or glob patterns; several are parsed in parallel into one set of tables",
-    )
-    parse.add_argument("--encoding", help="name the encoding instead of detecting it")
-    parse.add_argument("--out", required=True, help="folder for the CSV files")
-    parse.add_argument(
-        "--max-bytes", type=_byte_count, default=DEFAULT_MAX_BYTES,
-        help=f"refuse larger inputs (default {DEFAULT_MAX_BYTES:,})",
-    )
-    parse.add_argument(
-        "--no-turns", action="store_true",
-        help="do not look for speakers: read the quantities of the whole text",
-    )
-    parse.add_argument("--jobs", type=int, help="processes to use (default: the cores)")
-    return parser
-
-
 def run_command(work: Callable[[], int]) -> int:
-    """Run ``work`` the way every command does: signals and errors become one line.
-
-    ``error: ...`` and status 2 for bad input or an unusable file; ``interrupted`` and
-    status 130 (Ctrl-C) or 143 (SIGTERM); staging files are removed on the way out.
-    """
+    """Run ``work`` as every command does: ``error: ...`` and status 2 for bad input or an
+    unusable file; ``interrupted`` and 130 (Ctrl-C) or 143 (SIGTERM), staging files removed."""
     try:
         with interrupts():
             return work()
-    except Interrupted as exc:
+    except KeyboardInterrupt as exc:  # publish.Interrupted too, with its signal's status
         print("interrupted", file=sys.stderr)
-        return exc.exit_status
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except MemoryError:
-        print("error: out of memory", file=sys.stderr)
+        return getattr(exc, "exit_status", 130)
+    except (InputError, MemoryError) as exc:
+        print(f"error: {exc}" if isinstance(exc, InputError) else "error: out of memory",
+              file=sys.stderr)
         return 2
     except OSError as exc:
         print(os_error_line(exc), file=sys.stderr)
@@ -81,14 +60,232 @@ def run_command(work: Callable[[], int]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = OneLineParser(prog="python -m online_economy", description=__doc__,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    parse = commands.add_parser("parse", help="split transcripts into turns and quantities")
+    parse.add_argument("paths", nargs="+", metavar="PATH",
+                       help="transcripts (UTF-8, UTF-8 with BOM or GB18030): files, folders "
+                            "of .txt files or glob patterns, parsed in parallel into one set "
+                            "of tables")
+    parse.add_argument("--encoding", help="name the encoding instead of detecting it")
+    parse.add_argument("--out", required=True, help="folder for the CSV files")
+    parse.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                       help=f"refuse larger inputs (default {DEFAULT_MAX_BYTES:,})")
+    parse.add_argument("--no-turns", action="store_true",
+                       help="do not look for speakers: read the quantities of the whole text")
+    parse.add_argument("--jobs", type=int, help="processes to use (default: the cores)")
+    args = parser.parse_args(argv)
+    for option, value in (("--max-bytes", args.max_bytes), ("--jobs", args.jobs)):
+        if value is not None and value < 1:
+            parser.error(f"argument {option}: must be at least 1, not {value}")
+    return run_command(lambda: run_parse(args.paths, args.encoding, args.out, jobs=args.jobs,
+                                         no_turns=args.no_turns, max_bytes=args.max_bytes))
 
-    def work() -> int:
-        from .corpus import run_parse
 
-        if args.jobs is not None and args.jobs < 1:
-            raise InputError("--jobs must be at least 1")
-        return run_parse(args.paths, args.encoding, args.out, no_turns=args.no_turns,
-                         jobs=args.jobs, max_bytes=args.max_bytes)
+@dataclass
+class FileResult:
+    """What one input gave: its tables (as columns: they pickle small and fast) and warning
+    lines, or the error."""
 
-    return run_command(work)
+    source: str
+    sha256: str = ""
+    encoding: str = ""
+    n_chars: int = 0
+    tables: dict[str, dict[str, list]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def expand_inputs(inputs: Sequence[str]) -> list[str]:
+    """Files from paths, folders (their ``*.txt`` files, sorted) and glob patterns, in order;
+    a folder without ``.txt`` files or a pattern matching nothing is an InputError."""
+    out: dict[str, None] = {}  # ordered, without repeats
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.iterdir() if p.suffix.lower() == ".txt"
+                           and p.is_file())
+            why = "a folder with no .txt files"
+        elif not path.exists() and set("*?[") & set(item):
+            found = sorted(p for p in glob.glob(item) if Path(p).is_file())
+            why = "no file matches this pattern"
+        else:
+            found = [item]
+        if not found:
+            raise InputError(f"{item}: {why}")
+        out.update(dict.fromkeys(found))
+    return list(out)
+
+
+@contextmanager
+def stage(
+    label: str, what: str, start: float, enabled: bool = True, stream: TextIO | None = None
+) -> Iterator[None]:
+    """``label: what ... (N s)`` on stderr, then ``still what`` every few seconds until done."""
+    if not enabled:
+        yield
+        return
+
+    def say(message: str) -> None:
+        print(f"{label}: {message} ({time.monotonic() - start:.0f} s)",
+              file=stream or sys.stderr, flush=True)
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT):
+            say(f"still {what}")
+
+    say(f"{what} ...")
+    stop = threading.Event()
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def parse_one(
+    source: str, encoding: str | None, no_turns: bool, max_bytes: int = DEFAULT_MAX_BYTES,
+    stages: bool = False,
+) -> FileResult:
+    """Parse one file; never raises for bad input. With ``stages``, a big input reports them."""
+    import pandas as pd
+
+    from online_economy.parse import parse_transcript, whole_text
+    from online_economy.source import read_transcript, sha256_file
+    from online_economy.tables import quantities_table
+
+    result, start = FileResult(source), time.monotonic()
+    try:
+        transcript = read_transcript(source, encoding, max_bytes)  # refuses non-files, big ones
+        result.sha256 = sha256_file(source)
+        result.encoding, result.n_chars = transcript.encoding, len(transcript.text)
+        big = stages and result.n_chars * 3 >= PROGRESS_BYTES
+        with stage(source, "finding turns", start, big):
+            try:
+                parsed = whole_text(transcript.text) if no_turns else parse_transcript(
+                    transcript.text)
+            except InputError as exc:
+                raise InputError(f"{source}: {exc} (--no-turns reads its quantities)") from None
+        with stage(source, "extracting quantities", start, big):
+            warnings = [(w.line, w.start, w.end, w.label, w.message) for w in parsed.warnings]
+            frames = (parsed.turns_frame(), quantities_table(parsed),
+                      pd.DataFrame(warnings, columns=WARNING_COLUMNS))
+        result.tables = {name: frame.assign(source=source, source_sha256=result.sha256)
+                         .to_dict("list") for name, frame in zip(TABLES, frames, strict=True)}
+        result.warnings = [f"warning: {source}:{w.line}: {w.label!r} {w.message}"
+                           for w in parsed.warnings]
+    except InputError as exc:
+        result.error = str(exc)
+    except OSError as exc:
+        result.error = f"{source}: cannot read ({exc.strerror or exc})"
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError) as exc:
+        # a fault of the parser on this text: reported as this file's error, the rest go on
+        result.error = f"{source}: could not be parsed ({type(exc).__name__}: {exc})"
+    return result
+
+
+def _worker_start() -> None:
+    """In a worker: the parent alone answers Ctrl-C and SIGTERM (it stops the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def parse_all(
+    sources: Sequence[str], encoding: str | None, no_turns: bool, jobs: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[FileResult]:
+    """Results in the order of ``sources``, in ``jobs`` processes (default: the cores)."""
+    work = partial(parse_one, encoding=encoding, no_turns=no_turns, max_bytes=max_bytes)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    jobs = min(jobs or cores or 1, len(sources))
+    if len(sources) == 1:  # the single-file command: a big input reports its stages
+        yield work(sources[0], stages=True)
+    elif jobs == 1:
+        yield from map(work, sources)
+    else:  # leaving the block (done, an error or Ctrl-C) ends the workers at once
+        with multiprocessing.Pool(jobs, initializer=_worker_start) as pool:
+            chunk = max(1, min(16, len(sources) // (jobs * 8)))
+            yield from pool.imap(work, sources, chunksize=chunk)
+
+
+def progress(results: Iterable[FileResult], total: int, stream: TextIO) -> Iterator[FileResult]:
+    """A one-line progress bar: ``\\r`` updates (ten a second at most) on a terminal, one line
+    at the end on any other stream; a bar cut short (an error, Ctrl-C) still ends its line."""
+    live, start, last, open_line = stream.isatty(), time.monotonic(), 0.0, False
+    redraw = "\r" if live else ""
+    try:
+        for done, result in enumerate(results, 1):
+            yield result
+            now = time.monotonic()
+            if done == total or (live and now - last >= 0.1):
+                last, bar, open_line = now, "#" * (30 * done // total), done < total
+                stream.write(f"{redraw}[{bar:.<30}] {done}/{total} files, {now - start:.1f} s"
+                             + ("" if open_line else "\n"))
+                stream.flush()
+    finally:
+        if open_line:
+            stream.write("\n")
+            stream.flush()
+
+
+def _n(count: int, one: str, many: str = "") -> str:
+    """``1 question``, ``2 questions``."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def summary(results: Sequence[FileResult], out: Path, no_turns: bool) -> str:
+    """The one-line summary printed on stdout."""
+    good = [r for r in results if not r.error]
+    roles = Counter(role for r in good for role in r.tables["turns.csv"]["role"])
+    n_q = _n(sum(len(r.tables["quantities.csv"]["surface"]) for r in good), "quantity",
+             "quantities")
+    if no_turns:
+        what = (f"{n_q} read in the whole text "
+                "(--no-turns: speakers not looked for; each text is one turn of role 'text')")
+    else:
+        what = (f"{_n(roles.total(), 'turn')} ({_n(roles['question'], 'question')}, "
+                f"{_n(roles['answer'], 'answer')}), {n_q}")
+    chars = _n(sum(r.n_chars for r in good), "character")
+    failed = len(results) - len(good)
+    head = (f"{good[0].source}: {good[0].encoding}, {chars}" if len(results) == 1 else
+            f"{_n(len(good), 'file')} parsed{f' ({failed} failed)' if failed else ''}, {chars}")
+    n_w = sum(len(r.warnings) for r in good)
+    tail = f"; {_n(n_w, 'suspect label')} -> {out / 'warnings.csv'}" if n_w else ""
+    return f"{head}, {what} -> {out / 'turns.csv'}, {out / 'quantities.csv'}{tail}"
+
+
+def run_parse(
+    inputs: Sequence[str], encoding: str | None, out: Path | str, *, no_turns: bool = False,
+    jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES, stderr: TextIO | None = None,
+) -> int:
+    """The ``parse`` command: parse, report, write all-or-nothing; the exit status (0 or 2)."""
+    import pandas as pd
+
+    from online_economy.tables import write_csv
+
+    err = stderr or sys.stderr
+    out = check_folder(out, "--out")
+    sources = expand_inputs(inputs)
+    parsed = parse_all(sources, encoding, no_turns, jobs, max_bytes)
+    results = list(progress(parsed, len(sources), err) if len(sources) > 1 else parsed)
+    err.writelines(f"{line}\n" for r in results
+                   for line in ([f"error: {r.error}"] if r.error else r.warnings))
+    good = [r for r in results if not r.error]
+    if not good:
+        if len(results) > 1:
+            print(f"error: all {len(results)} files failed; nothing written", file=err)
+        return 2
+    tables = {name: pd.DataFrame({column: [v for r in good for v in r.tables[name][column]]
+                                  for column in good[0].tables[name]}) for name in TABLES}
+    big = len(results) == 1 and results[0].n_chars * 3 >= PROGRESS_BYTES
+    with stage(results[0].source, "writing", time.monotonic(), big, err):
+        write_files(out, {name: partial(write_csv, frame) for name, frame in tables.items()},
+                    inputs=[Path(s) for s in sources], option="--out")
+    print(summary(results, out, no_turns))
+    if len(good) < len(results):
+        print(f"error: {len(results) - len(good)} of {len(results)} files failed (the others "
+              "were written)", file=err)
+    return 0 if len(good) == len(results) else 2

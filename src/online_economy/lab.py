@@ -1,16 +1,7 @@
-"""JupyterLab for the project: its own configuration, font, kernel and a quiet first start.
-
-``python -m online_economy.lab [FOLDER]`` (what ``make lab`` runs) writes a project-local
-Jupyter configuration under ``.cache/jupyter/`` and starts JupyterLab on 127.0.0.1 with it:
-
-- the bundled CJK font and a custom CSS that uses it for markdown, outputs, tables and code,
-  so Chinese is drawn on machines with no CJK font (JupyterLab's ``LabApp.custom_css``);
-- the project kernel "Python (online-economy)", installed into the environment (``.venv``)
-  and chosen by default; the notebooks name it in their metadata;
-- no news or update prompt, nothing fetched from the internet, the notebooks folder open;
-- every Jupyter and IPython folder inside ``.cache/``: nothing is written to ``~/.jupyter``.
-
-On loopback the server needs no token (``--token`` sets one).
+"""``python -m online_economy.lab [FOLDER]`` (``make lab``): JupyterLab on 127.0.0.1 with a
+project-local configuration in ``.cache/jupyter/`` (``styles/jupyterlab-config.json``: no news
+or update prompt, every cell laid out so what students scroll to is drawn at once), the bundled
+CJK font in a custom CSS, and the project kernel, installed in the environment and the default.
 """
 
 from __future__ import annotations
@@ -18,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -31,86 +21,53 @@ from online_economy.plotting import FONT_PATH
 
 KERNEL_NAME = "online-economy"
 KERNEL_DISPLAY = "Python (online-economy)"
-CSS_PATH = Path(__file__).with_name("styles") / "jupyterlab.css"
+STYLES = Path(__file__).with_name("styles")
+CONFIG = json.loads((STYLES / "jupyterlab-config.json").read_text(encoding="utf-8"))
+SERVER_CONFIG = CONFIG["jupyter_server_config.json"]
 HOME = paths.CACHE / "jupyter"
-
-SERVER_CONFIG = {
-    "LabApp": {"custom_css": True, "news_url": None, "check_for_updates_class":
-               "jupyterlab.handlers.announcements.NeverCheckForUpdate"},
-    "LabServerApp": {"extension_manager": "readonly"},
-    "MappingKernelManager": {"default_kernel_name": KERNEL_NAME},
-    "ServerApp": {"ip": "127.0.0.1", "open_browser": False, "terminals_enabled": False},
-}
-LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False,
-    },
-    # every cell attached and laid out: what students scroll to is drawn at once
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-}
+SHARED = {"PYTHONHASHSEED": "0", "MPLCONFIGDIR": str(paths.CACHE / "matplotlib")}
+FOLDERS = {"JUPYTER_CONFIG_DIR": "config", "JUPYTERLAB_SETTINGS_DIR": "config/lab/user-settings",
+           "JUPYTERLAB_WORKSPACES_DIR": "workspaces", "JUPYTER_RUNTIME_DIR": "runtime",
+           "JUPYTER_DATA_DIR": "data", "NPM_CONFIG_CACHE": "npm", "IPYTHONDIR": "ipython"}
 
 
-def kernel_spec() -> dict[str, object]:
-    """The project kernel: this environment's Python running ipykernel."""
-    return {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": KERNEL_DISPLAY,
-        "language": "python",
-        "env": {"PYTHONHASHSEED": "0", "MPLCONFIGDIR": str(paths.CACHE / "matplotlib")},
-        "metadata": {"debugger": True},
-    }
-
-
-def install_kernel(prefix: Path | None = None) -> Path:
-    """Install (or refresh) the project kernelspec into the environment; return its folder."""
-    folder = Path(prefix or sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_if_changed(folder / "kernel.json", json.dumps(kernel_spec(), indent=1) + "\n")
-    return folder
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` (atomically) unless it already holds exactly that."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (atomically) unless it already holds exactly that."""
+    if path.is_file() and path.read_bytes() == data:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 
-def environment(home: Path = HOME) -> dict[str, str]:
-    """The variables that keep every Jupyter and IPython folder under ``home``."""
-    return {
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "config" / "lab" / "user-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "NPM_CONFIG_CACHE": str(home / "npm"),
-        "IPYTHONDIR": str(home / "ipython"),
-        "JUPYTER_PLATFORM_DIRS": "1",
-        "PYTHONHASHSEED": "0",
-        "MPLCONFIGDIR": str(paths.CACHE / "matplotlib"),
-    }
+def _json(data: object) -> bytes:
+    return (json.dumps(data, indent=1) + "\n").encode()
+
+
+def install_kernel(prefix: Path | None = None) -> Path:
+    """Install (or refresh) the project kernel, this environment's Python; return its folder."""
+    folder = Path(prefix or sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    _write_if_changed(folder / "kernel.json", _json({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": KERNEL_DISPLAY, "language": "python", "env": SHARED,
+        "metadata": {"debugger": True},
+    }))
+    return folder
 
 
 def prepare(home: Path = HOME) -> dict[str, str]:
-    """Write the project-local configuration under ``home``; return the environment for it."""
+    """Write the configuration under ``home``; return the environment that keeps every
+    Jupyter and IPython folder there."""
     if not FONT_PATH.is_file():
         raise InputError(f"bundled font missing: {FONT_PATH}")
-    env = environment(home)
+    env = {name: str(home / sub) for name, sub in FOLDERS.items()}
+    env.update(SHARED, JUPYTER_PLATFORM_DIRS="1")
     config = Path(env["JUPYTER_CONFIG_DIR"])
-    _write_if_changed(config / "jupyter_server_config.json",
-                      json.dumps(SERVER_CONFIG, indent=1) + "\n")
-    custom = config / "custom"
-    _write_if_changed(custom / "custom.css", CSS_PATH.read_text(encoding="utf-8"))
-    font = custom / FONT_PATH.name
-    if not font.is_file() or font.stat().st_size != FONT_PATH.stat().st_size:
-        shutil.copyfile(FONT_PATH, font)
-    for name, settings in LAB_SETTINGS.items():
-        _write_if_changed(Path(env["JUPYTERLAB_SETTINGS_DIR"]) / name,
-                          json.dumps(settings, indent=1) + "\n")
+    for name, content in CONFIG.items():
+        _write_if_changed(config / name, _json(content))
+    _write_if_changed(config / "custom" / "custom.css", (STYLES / "jupyterlab.css").read_bytes())
+    _write_if_changed(config / "custom" / FONT_PATH.name, FONT_PATH.read_bytes())
     install_kernel()
     return env
 
@@ -121,9 +78,7 @@ def command(folder: Path, port: int | None = None, token: str = "") -> list[str]
             f"--IdentityProvider.token={token}", "--ServerApp.password="]
     if port is not None:
         argv += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
-    if os.geteuid() == 0:
-        argv.append("--allow-root")
-    return argv
+    return argv + (["--allow-root"] if os.geteuid() == 0 else [])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,9 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--prepare-only", action="store_true",
                         help="write the configuration and kernel, do not start JupyterLab")
     args = parser.parse_args(argv)
-    folder = args.folder.resolve()
     try:
-        if not folder.is_dir():
+        if not args.folder.is_dir():
             raise InputError(f"no such folder: {args.folder}")
         env = prepare()
     except (InputError, OSError) as exc:
@@ -148,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.prepare_only:
         print(f"Jupyter configuration written to {HOME}; kernel {KERNEL_DISPLAY!r}")
         return 0
-    return serve(command(folder, args.port, args.token), {**os.environ, **env})
+    return serve(command(args.folder.resolve(), args.port, args.token), {**os.environ, **env})
 
 
 def serve(argv: list[str], env: dict[str, str]) -> int:
@@ -171,8 +125,7 @@ def serve(argv: list[str], env: dict[str, str]) -> int:
         except (subprocess.TimeoutExpired, KeyboardInterrupt):
             proc.kill()
             proc.wait()
-        print("interrupted", file=sys.stderr)
-        return 130
+        received.append(signal.SIGINT)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
@@ -180,14 +133,6 @@ def serve(argv: list[str], env: dict[str, str]) -> int:
         print("interrupted", file=sys.stderr)
         return 128 + received[0]
     return status
-
-
-def _shown(path: Path) -> str:
-    """``path`` relative to the project root where it lies inside it."""
-    try:
-        return str(path.relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,11 @@
-"""Self-checking quizzes: the answer keys in data/reference/quiz/NN.csv, and the checker.
-
-A notebook's Quiz section ends with a cell such as::
-
-    my_answers = {"1": None, "2": None, "3": None}   # write "b", or a number
-    quiz.check("02", my_answers)
-
-``check`` shows, for each item, whether the answer is right, not yet answered, or worth
-another try, and the explanation once it is right. ``python -m online_economy.quiz`` checks
-that every key is well formed.
-"""
+"""Self-checking quizzes: ``quiz.check("02", {"1": "b", "2": 12})`` marks a notebook's quiz
+answers against its key ``data/reference/quiz/02.csv`` (right, not answered or try again, and
+the explanation once right); ``python -m online_economy.quiz`` checks that every key is well
+formed."""
 
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +16,6 @@ from online_economy.reference import read_csv
 
 FOLDER = paths.REFERENCE / "quiz"
 COLUMNS = ["item", "kind", "question", "choices", "answer", "tolerance", "explanation"]
-KINDS = ("choice", "value")
 
 
 def load_key(notebook: str, folder: Path | None = None) -> pd.DataFrame:
@@ -33,21 +24,25 @@ def load_key(notebook: str, folder: Path | None = None) -> pd.DataFrame:
     frame = read_csv(path, COLUMNS)
     for row in frame.itertuples():
         where = f"{path.name} item {row.item}"
-        if row.kind not in KINDS or not row.question or not row.answer or not row.explanation:
-            raise InputError(f"{where}: needs a kind ({'/'.join(KINDS)}), question, answer "
+        if row.kind not in ("choice", "value") or "" in (row.question, row.answer,
+                                                         row.explanation):
+            raise InputError(f"{where}: needs a kind (choice/value), question, answer "
                              "and explanation")
-        if row.kind == "choice":
-            letters = [c.strip()[:1] for c in row.choices.split("|") if c.strip()]
-            if row.answer not in letters:
-                raise InputError(f"{where}: answer {row.answer!r} is not one of {letters}")
-        else:
-            try:
-                float(row.answer), float(row.tolerance or 0)
-            except ValueError as exc:
-                raise InputError(f"{where}: answer and tolerance must be numbers") from exc
+        letters = [c.strip()[:1] for c in row.choices.split("|") if c.strip()]
+        if row.kind == "choice" and row.answer not in letters:
+            raise InputError(f"{where}: answer {row.answer!r} is not one of {letters}")
+        if row.kind == "value" and None in (_number(row.answer), _number(row.tolerance or 0)):
+            raise InputError(f"{where}: answer and tolerance must be numbers")
     if frame["item"].duplicated().any():
         raise InputError(f"{path.name}: repeated item")
     return frame
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 def _verdict(row: pd.Series, given: object) -> str:
@@ -55,18 +50,14 @@ def _verdict(row: pd.Series, given: object) -> str:
     if given is None or (isinstance(given, str) and not given.strip()):
         return "not answered"
     if row["kind"] == "choice":
-        return "right" if str(given).strip().lower() == row["answer"] else "try again"
-    try:
-        value = float(given)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "try again"
-    tolerance = float(row["tolerance"] or 0)
-    return "right" if math.isclose(value, float(row["answer"]), abs_tol=tolerance) else "try again"
+        right = str(given).strip().lower() == row["answer"]
+    else:
+        value, tolerance = _number(given), float(row["tolerance"] or 0)
+        right = value is not None and math.isclose(value, float(row["answer"]), abs_tol=tolerance)
+    return "right" if right else "try again"
 
 
-def check(
-    notebook: str, answers: dict[str, object], folder: Path | None = None
-) -> pd.DataFrame:
+def check(notebook: str, answers: dict[str, object], folder: Path | None = None) -> pd.DataFrame:
     """Mark ``answers`` (item -> letter or number) against the key of ``notebook``."""
     key = load_key(notebook, folder)
     unknown = sorted(set(map(str, answers)) - set(key["item"]))
@@ -76,23 +67,21 @@ def check(
     for _, row in key.iterrows():
         given = answers.get(row["item"])
         verdict = _verdict(row, given)
-        rows.append({
-            "item": row["item"], "your answer": "" if given is None else str(given),
-            "result": verdict, "why": row["explanation"] if verdict == "right" else "",
-        })
+        rows.append({"item": row["item"], "your answer": "" if given is None else str(given),
+                     "result": verdict, "why": row["explanation"] if verdict == "right" else ""})
     return pd.DataFrame(rows).set_index("item")
 
 
 def main() -> int:
-    """Check every answer key; one line per notebook, exit 2 on the first bad key."""
-    try:
+    """Check every answer key: one line per notebook; exit 2 on the first bad key."""
+    from online_economy.cli import run_command
+
+    def work() -> int:
         for path in sorted(FOLDER.glob("*.csv")):
-            key = load_key(path.stem)
-            print(f"{path.name}: {len(key)} items")
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+            print(f"{path.name}: {len(load_key(path.stem))} items")
+        return 0
+
+    return run_command(work)
 
 
 if __name__ == "__main__":
