@@ -2,12 +2,11 @@
 
 import os
 import signal
-import sys
 
 
 def _stop_while_starting(signum: int, _frame: object) -> None:
     """Ctrl-C or SIGTERM while the modules load: nothing is written yet; one line and exit."""
-    sys.stderr.write("interrupted\n")
+    os.write(2, b"interrupted\n")
     os._exit(128 + signum)
 
 

@@ -25,7 +25,7 @@ from typing import TextIO
 
 from online_economy.errors import InputError
 from online_economy.publish import check_folder, interrupts, os_error_line, write_files
-from online_economy.source import DEFAULT_MAX_BYTES
+from online_economy.source import DEFAULT_MAX_BYTES, read_transcript, sha256_file
 
 TABLES = ("turns.csv", "quantities.csv", "warnings.csv")
 WARNING_COLUMNS = ["line", "start", "end", "label", "message"]
@@ -66,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parse = commands.add_parser("parse", help="split transcripts into turns and quantities")
     parse.add_argument("paths", nargs="+", metavar="PATH",
                        help="transcripts (UTF-8, UTF-8 with BOM or GB18030): files, folders "
-                            "of .txt files or glob patterns, parsed in parallel into one set "
-                            "of tables")
+                            "of .txt files or glob patterns")
     parse.add_argument("--encoding", help="name the encoding instead of detecting it")
     parse.add_argument("--out", required=True, help="folder for the CSV files")
     parse.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
@@ -85,16 +84,15 @@ def main(argv: list[str] | None = None) -> int:
 
 @dataclass
 class FileResult:
-    """What one input gave: its tables (as columns: they pickle small and fast) and warning
-    lines, or the error."""
+    """What one input gave: its tables (as columns: they pickle small and fast) and its
+    ``warning:`` lines, or no tables and its ``error:`` line."""
 
     source: str
     sha256: str = ""
     encoding: str = ""
     n_chars: int = 0
     tables: dict[str, dict[str, list]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    error: str = ""
+    messages: list[str] = field(default_factory=list)
 
 
 def expand_inputs(inputs: Sequence[str]) -> list[str]:
@@ -102,7 +100,7 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
     a folder without ``.txt`` files or a pattern matching nothing is an InputError."""
     out: dict[str, None] = {}  # ordered, without repeats
     for item in inputs:
-        path = Path(item)
+        path, found = Path(item), [item]
         if path.is_dir():
             found = sorted(str(p) for p in path.iterdir() if p.suffix.lower() == ".txt"
                            and p.is_file())
@@ -110,8 +108,6 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
         elif not path.exists() and set("*?[") & set(item):
             found = sorted(p for p in glob.glob(item) if Path(p).is_file())
             why = "no file matches this pattern"
-        else:
-            found = [item]
         if not found:
             raise InputError(f"{item}: {why}")
         out.update(dict.fromkeys(found))
@@ -119,9 +115,8 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
 
 
 @contextmanager
-def stage(
-    label: str, what: str, start: float, enabled: bool = True, stream: TextIO | None = None
-) -> Iterator[None]:
+def stage(label: str, what: str, start: float, enabled: bool = True,
+          stream: TextIO | None = None) -> Iterator[None]:
     """``label: what ... (N s)`` on stderr, then ``still what`` every few seconds until done."""
     if not enabled:
         yield
@@ -146,15 +141,12 @@ def stage(
         thread.join()
 
 
-def parse_one(
-    source: str, encoding: str | None, no_turns: bool, max_bytes: int = DEFAULT_MAX_BYTES,
-    stages: bool = False,
-) -> FileResult:
+def parse_one(source: str, encoding: str | None, no_turns: bool,
+              max_bytes: int = DEFAULT_MAX_BYTES, stages: bool = False) -> FileResult:
     """Parse one file; never raises for bad input. With ``stages``, a big input reports them."""
     import pandas as pd
 
     from online_economy.parse import parse_transcript, whole_text
-    from online_economy.source import read_transcript, sha256_file
     from online_economy.tables import quantities_table
 
     result, start = FileResult(source), time.monotonic()
@@ -165,25 +157,23 @@ def parse_one(
         big = stages and result.n_chars * 3 >= PROGRESS_BYTES
         with stage(source, "finding turns", start, big):
             try:
-                parsed = whole_text(transcript.text) if no_turns else parse_transcript(
-                    transcript.text)
+                parsed = (whole_text if no_turns else parse_transcript)(transcript.text)
             except InputError as exc:
                 raise InputError(f"{source}: {exc} (--no-turns reads its quantities)") from None
         with stage(source, "extracting quantities", start, big):
             warnings = [(w.line, w.start, w.end, w.label, w.message) for w in parsed.warnings]
             frames = (parsed.turns_frame(), quantities_table(parsed),
                       pd.DataFrame(warnings, columns=WARNING_COLUMNS))
+        result.messages = [f"warning: {source}:{w[0]}: {w[3]!r} {w[4]}" for w in warnings]
         result.tables = {name: frame.assign(source=source, source_sha256=result.sha256)
                          .to_dict("list") for name, frame in zip(TABLES, frames, strict=True)}
-        result.warnings = [f"warning: {source}:{w.line}: {w.label!r} {w.message}"
-                           for w in parsed.warnings]
     except InputError as exc:
-        result.error = str(exc)
+        result.messages = [f"error: {exc}"]
     except OSError as exc:
-        result.error = f"{source}: cannot read ({exc.strerror or exc})"
+        result.messages = [f"error: {source}: cannot read ({exc.strerror or exc})"]
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError) as exc:
         # a fault of the parser on this text: reported as this file's error, the rest go on
-        result.error = f"{source}: could not be parsed ({type(exc).__name__}: {exc})"
+        result.messages = [f"error: {source}: could not be parsed ({type(exc).__name__}: {exc})"]
     return result
 
 
@@ -193,17 +183,15 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def parse_all(
-    sources: Sequence[str], encoding: str | None, no_turns: bool, jobs: int | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Iterator[FileResult]:
+def parse_all(sources: Sequence[str], encoding: str | None, no_turns: bool,
+              jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[FileResult]:
     """Results in the order of ``sources``, in ``jobs`` processes (default: the cores)."""
     work = partial(parse_one, encoding=encoding, no_turns=no_turns, max_bytes=max_bytes)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     jobs = min(jobs or cores or 1, len(sources))
     if len(sources) == 1:  # the single-file command: a big input reports its stages
         yield work(sources[0], stages=True)
-    elif jobs == 1:
+    elif jobs <= 1:
         yield from map(work, sources)
     else:  # leaving the block (done, an error or Ctrl-C) ends the workers at once
         with multiprocessing.Pool(jobs, initializer=_worker_start) as pool:
@@ -236,31 +224,9 @@ def _n(count: int, one: str, many: str = "") -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def summary(results: Sequence[FileResult], out: Path, no_turns: bool) -> str:
-    """The one-line summary printed on stdout."""
-    good = [r for r in results if not r.error]
-    roles = Counter(role for r in good for role in r.tables["turns.csv"]["role"])
-    n_q = _n(sum(len(r.tables["quantities.csv"]["surface"]) for r in good), "quantity",
-             "quantities")
-    if no_turns:
-        what = (f"{n_q} read in the whole text "
-                "(--no-turns: speakers not looked for; each text is one turn of role 'text')")
-    else:
-        what = (f"{_n(roles.total(), 'turn')} ({_n(roles['question'], 'question')}, "
-                f"{_n(roles['answer'], 'answer')}), {n_q}")
-    chars = _n(sum(r.n_chars for r in good), "character")
-    failed = len(results) - len(good)
-    head = (f"{good[0].source}: {good[0].encoding}, {chars}" if len(results) == 1 else
-            f"{_n(len(good), 'file')} parsed{f' ({failed} failed)' if failed else ''}, {chars}")
-    n_w = sum(len(r.warnings) for r in good)
-    tail = f"; {_n(n_w, 'suspect label')} -> {out / 'warnings.csv'}" if n_w else ""
-    return f"{head}, {what} -> {out / 'turns.csv'}, {out / 'quantities.csv'}{tail}"
-
-
-def run_parse(
-    inputs: Sequence[str], encoding: str | None, out: Path | str, *, no_turns: bool = False,
-    jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES, stderr: TextIO | None = None,
-) -> int:
+def run_parse(inputs: Sequence[str], encoding: str | None, out: Path | str, *,
+              no_turns: bool = False, jobs: int | None = None,
+              max_bytes: int = DEFAULT_MAX_BYTES, stderr: TextIO | None = None) -> int:
     """The ``parse`` command: parse, report, write all-or-nothing; the exit status (0 or 2)."""
     import pandas as pd
 
@@ -271,12 +237,12 @@ def run_parse(
     sources = expand_inputs(inputs)
     parsed = parse_all(sources, encoding, no_turns, jobs, max_bytes)
     results = list(progress(parsed, len(sources), err) if len(sources) > 1 else parsed)
-    err.writelines(f"{line}\n" for r in results
-                   for line in ([f"error: {r.error}"] if r.error else r.warnings))
-    good = [r for r in results if not r.error]
+    err.writelines(f"{line}\n" for r in results for line in r.messages)
+    good = [r for r in results if r.tables]
+    failed = len(results) - len(good)
     if not good:
-        if len(results) > 1:
-            print(f"error: all {len(results)} files failed; nothing written", file=err)
+        if failed > 1:
+            print(f"error: all {failed} files failed; nothing written", file=err)
         return 2
     tables = {name: pd.DataFrame({column: [v for r in good for v in r.tables[name][column]]
                                   for column in good[0].tables[name]}) for name in TABLES}
@@ -284,8 +250,21 @@ def run_parse(
     with stage(results[0].source, "writing", time.monotonic(), big, err):
         write_files(out, {name: partial(write_csv, frame) for name, frame in tables.items()},
                     inputs=[Path(s) for s in sources], option="--out")
-    print(summary(results, out, no_turns))
-    if len(good) < len(results):
-        print(f"error: {len(results) - len(good)} of {len(results)} files failed (the others "
-              "were written)", file=err)
-    return 0 if len(good) == len(results) else 2
+    roles = Counter(tables["turns.csv"]["role"])
+    n_q = _n(len(tables["quantities.csv"]), "quantity", "quantities")
+    if no_turns:
+        what = (f"{n_q} read in the whole text "
+                "(--no-turns: speakers not looked for; each text is one turn of role 'text')")
+    else:
+        what = (f"{_n(roles.total(), 'turn')} ({_n(roles['question'], 'question')}, "
+                f"{_n(roles['answer'], 'answer')}), {n_q}")
+    chars = _n(sum(r.n_chars for r in good), "character")
+    head = (f"{good[0].source}: {good[0].encoding}, {chars}" if len(results) == 1 else
+            f"{_n(len(good), 'file')} parsed{f' ({failed} failed)' if failed else ''}, {chars}")
+    n_w = len(tables["warnings.csv"])
+    tail = f"; {_n(n_w, 'suspect label')} -> {out / 'warnings.csv'}" if n_w else ""
+    print(f"{head}, {what} -> {out / 'turns.csv'}, {out / 'quantities.csv'}{tail}")
+    if failed:
+        print(f"error: {failed} of {len(results)} files failed (the others were written)",
+              file=err)
+    return 2 if failed else 0

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from online_economy import paths
@@ -81,7 +80,7 @@ def command(folder: Path, port: int | None = None, token: str = "") -> list[str]
     return argv + (["--allow-root"] if os.geteuid() == 0 else [])
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Prepare the configuration and run JupyterLab until it stops."""
     parser = argparse.ArgumentParser(prog="python -m online_economy.lab", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -125,7 +124,7 @@ def serve(argv: list[str], env: dict[str, str]) -> int:
         except (subprocess.TimeoutExpired, KeyboardInterrupt):
             proc.kill()
             proc.wait()
-        received.append(signal.SIGINT)
+        received.insert(0, signal.SIGINT)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

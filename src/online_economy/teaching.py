@@ -60,17 +60,12 @@ def changed_by_student(out: Path, names: list[str]) -> list[str]:
     except (OSError, ValueError, AttributeError):
         record = None
     record = record if isinstance(record, dict) else {}
-    return [name for name in names
-            if (out / name).is_file() and record.get(name) != _sha256((out / name).read_bytes())]
+    return [name for name in names if (out / name).is_file()
+            and record.get(name) != hashlib.sha256((out / name).read_bytes()).hexdigest()]
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def write_student_copy(
-    out: Path | None = None, notebooks: Path | None = None, force: bool = False
-) -> list[Path]:
+def write_student_copy(out: Path | None = None, notebooks: Path | None = None,
+                       force: bool = False) -> list[Path]:
     """Write the student copy of ``notebooks`` into ``out`` all-or-nothing, with a record
     (``RECORD``): nothing the student changed since is overwritten unless ``force``."""
     notebooks = Path(notebooks or NOTEBOOKS)
@@ -96,8 +91,8 @@ def write_student_copy(
             f"not overwriting {', '.join(str(out / name) for name in changed)}: {why}; "
             "save your work under another name, or overwrite with --force (make student FORCE=1)"
         )
-    record = json.dumps({"files": {n: _sha256(d) for n, d in files.items()}}, indent=1,
-                        sort_keys=True) + "\n"
+    record = json.dumps({"files": {n: hashlib.sha256(d).hexdigest() for n, d in files.items()}},
+                        indent=1, sort_keys=True) + "\n"
     written = write_files(out, {**files, RECORD: record}, inputs=sources, option="--out")
     return [path for path in written if path.name != RECORD]
 
