@@ -164,7 +164,8 @@ def parse_one(source: str, encoding: str | None, no_turns: bool,
             warnings = [(w.line, w.start, w.end, w.label, w.message) for w in parsed.warnings]
             frames = (parsed.turns_frame(), quantities_table(parsed),
                       pd.DataFrame(warnings, columns=WARNING_COLUMNS))
-        result.messages = [f"warning: {source}:{w[0]}: {w[3]!r} {w[4]}" for w in warnings]
+        result.messages = [f"warning: {source}:{w.line}: {w.label!r} {w.message}"
+                           for w in parsed.warnings]
         result.tables = {name: frame.assign(source=source, source_sha256=result.sha256)
                          .to_dict("list") for name, frame in zip(TABLES, frames, strict=True)}
     except InputError as exc:
