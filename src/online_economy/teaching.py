@@ -42,9 +42,8 @@ def read_notebook(path: Path) -> Notebook:
 
 def student_version(nb: Notebook) -> Notebook:
     """A copy without ``solution`` cells and with the outputs of ``exercise`` cells cleared."""
-    remover = TagRemovePreprocessor(
-        remove_cell_tags={"solution"}, remove_all_outputs_tags={"exercise"}
-    )
+    remover = TagRemovePreprocessor(remove_cell_tags={"solution"},
+                                    remove_all_outputs_tags={"exercise"})
     return remover.preprocess(nbformat.from_dict(nb), {})[0]  # from_dict copies
 
 
@@ -74,8 +73,7 @@ def write_student_copy(out: Path | None = None, notebooks: Path | None = None,
                  paths.ROOT / ".git"):
         if out.resolve().is_relative_to(kept.resolve()):
             raise InputError(f"refusing to write the student copy into {kept} or a folder in "
-                             "it (the project's own files); choose a folder of its own, e.g. "
-                             "students/")
+                             "it (the project's own files); choose another, e.g. students/")
     sources = analysis_notebooks(notebooks)
     if not sources:
         raise InputError(f"no analysis notebooks ({PATTERN}) in {notebooks}")
