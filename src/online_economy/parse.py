@@ -382,114 +382,6 @@ def _shown(source: str, folded: str, label: Label) -> str:
     return "".join(out)
 
 
-class _Builder:
-    """Walks the lines once, emitting parts and raw turns; matches on ``text``, cuts ``source``.
-
-    ``whole`` reads every line as a paragraph of one turn (:func:`whole_text`).
-    """
-
-    def __init__(self, source: str, whole: bool) -> None:
-        self.source = source
-        self.text = to_simplified(source)
-        self.whole = whole
-        self.parts: list[Part] = []
-        self.turns: list[tuple[Label, list[tuple[int, int]]]] = []
-        self.warnings: list[ParseWarning] = []
-        self.title: Part | None = None
-        self.date: Part | None = None
-        self.line_no = 0
-        self.names = False
-        if whole:
-            self.turns.append((Label(0, 0, "", WHOLE_TEXT_ROLE), []))
-        self.open = whole
-
-    def add(self, kind: str, start: int, end: int) -> Part | None:
-        """Append a part (if not empty), merging it into a space before it."""
-        if start >= end:
-            return None
-        if kind == "space" and self.parts and self.parts[-1].kind == "space":
-            start = self.parts.pop().start
-        self.parts.append(Part(kind, start, end, self.source[start:end]))
-        return self.parts[-1]
-
-    def line(self, start: int, stop: int, nxt: int) -> None:
-        self.line_no += 1
-        a, b = _strip_span(self.text, start, stop)
-        self.add("space", start, a)
-        if a < b:
-            self.content(a, b)
-        self.add("space", b, nxt)
-
-    def content(self, a: int, b: int) -> None:
-        line = self.text[a:b]
-        if self.whole:
-            self.paragraph(a, b)
-            return
-        furniture = is_furniture(line)
-        if furniture or _TIME_ONLY.fullmatch(line):  # or a live-text time on its own line
-            self.add("furniture", a, b)
-            self.open = self.open and not furniture
-            return
-        label = find_label(self.text, a, b) or line_label(self.text, a, b, names=self.names)
-        if label is None and _NUMBER_ONLY.fullmatch(line):
-            self.add("other", a, b)  # a bare question number before a label line
-            return
-        if label is None and self.open:  # only a line that would join a turn is suspect
-            label = suspect_label(self.text, a, b)
-        if label is not None:
-            self.add("headline", a, label.start)
-            self.turn(label, b)
-        elif self.open:
-            self.body(a, b)
-        elif not self.turns and self.date is None and date_iso(line):
-            self.date = self.add("date", a, b)
-        elif not self.turns and self.title is None and len(line) <= 80 and (
-            not _SENTENCE_END.search(line)
-        ):
-            self.title = self.add("title", a, b)
-        else:
-            self.add("other", a, b)
-
-    def turn(self, label: Label, b: int) -> None:
-        """Start a turn at ``label``; its speech on this line runs to ``b``."""
-        if label.kind == "unknown":
-            self.warnings.append(ParseWarning(
-                self.line_no, label.start, label.end, self.source[label.start:label.end],
-                "looks like a speaker label but is not one the parser knows; "
-                "kept as a turn of role 'unknown'",
-            ))
-        self.add("label", label.start, label.end)
-        body = _strip_span(self.text, label.end, b)[0]
-        self.add("space", label.end, body)
-        self.turns.append((label, []))
-        self.open = True
-        self.body(body, b)
-
-    def body(self, a: int, b: int) -> None:
-        """Speech from ``a`` to ``b``, split where a bracket label starts another turn."""
-        for m in _INLINE_BRACKET.finditer(self.text, a + 1, b):
-            at = m.end()
-            label = _label_at(self.text, at, b, bracket=True) or suspect_label(self.text, at, b)
-            if label is not None and (label.kind != "unknown" or self.text[label.end - 1] in ":："):
-                end = _strip_span(self.text, a, at)[1]
-                self.paragraph(a, end)
-                self.add("space", end, at)
-                self.turn(label, b)
-                return
-        self.paragraph(a, b)
-
-    def paragraph(self, a: int, b: int) -> None:
-        """A paragraph of the open turn; a live-text line may end in a glued time (furniture)."""
-        glued = _GLUED_TIME.search(self.text, a, b) if self.turns[-1][0].live else None
-        cut = glued.start() if glued and glued.start() > a else b
-        end = _strip_span(self.text, a, cut)[1]
-        if a < end:
-            self.add("body", a, end)
-            self.turns[-1][1].append((a, end))
-        self.add("space", end, cut)
-        self.add("furniture", cut, b)
-
-
 def _roles(turns: list[tuple[Label, str]]) -> list[str]:
     """Roles from (label, text of the speech), in order.
 
@@ -524,43 +416,120 @@ def _journalist_line(text: str, start: int, stop: int) -> bool:
     return label is not None and label.kind == "outlet"
 
 
-def _parse(text: str, *, whole: bool) -> ParsedTranscript:
-    builder = _Builder(text, whole)
+def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
+    """Parse any text into parts and turns, never raising (``whole``: see :func:`whole_text`).
+
+    Labels are matched on ``folded``, the simplified copy; parts are cut from ``text``.
+    """
+    folded = to_simplified(text)
+    parts: list[Part] = []
+    found: list[tuple[Label, list[tuple[int, int]]]] = []
+    warnings: list[ParseWarning] = []
+    title: Part | None = None
+    date: Part | None = None
+
+    def add(kind: str, start: int, end: int) -> Part | None:
+        """Append a part (if not empty), merging a space into the space before it."""
+        if start >= end:
+            return None
+        if kind == "space" and parts and parts[-1].kind == "space":
+            start = parts.pop().start
+        parts.append(Part(kind, start, end, text[start:end]))
+        return parts[-1]
+
+    def paragraph(a: int, b: int) -> None:
+        """A paragraph of the last turn; a live-text line may end in a glued time (furniture)."""
+        glued = _GLUED_TIME.search(folded, a, b) if found[-1][0].live else None
+        cut = glued.start() if glued and glued.start() > a else b
+        end = _strip_span(folded, a, cut)[1]
+        if add("body", a, end):
+            found[-1][1].append((a, end))
+        add("space", end, cut)
+        add("furniture", cut, b)
+
+    def speech(a: int, b: int, line_no: int) -> None:
+        """Speech of the last turn, split where a bracket label starts another turn."""
+        for m in _INLINE_BRACKET.finditer(folded, a + 1, b):
+            label = _label_at(folded, m.end(), b, bracket=True) or suspect_label(folded, m.end(), b)
+            if label is not None and (label.kind != "unknown" or folded[label.end - 1] in ":："):
+                end = _strip_span(folded, a, m.end())[1]
+                paragraph(a, end)
+                add("space", end, m.end())
+                turn(label, b, line_no)
+                return
+        paragraph(a, b)
+
+    def turn(label: Label, b: int, line_no: int) -> None:
+        """Start a turn at ``label``; its speech on this line runs to ``b``."""
+        if label.kind == "unknown":
+            warnings.append(ParseWarning(
+                line_no, label.start, label.end, text[label.start:label.end],
+                "looks like a speaker label but is not one the parser knows; "
+                "kept as a turn of role 'unknown'",
+            ))
+        add("label", label.start, label.end)
+        a = _strip_span(folded, label.end, b)[0]
+        add("space", label.end, a)
+        found.append((label, []))
+        speech(a, b, line_no)
+
     lines = [(m.start(), m.start(1), m.end()) for m in _LINE.finditer(text) if m[0]]
-    builder.names = not whole and any(_journalist_line(builder.text, a, b) for a, b, _ in lines)
-    for line in lines:
-        builder.line(*line)
-    roles = _roles([
-        (label, " ".join(builder.text[a:b] for a, b in spans)) for label, spans in builder.turns
-    ])
+    names = not whole and any(_journalist_line(folded, a, b) for a, b, _ in lines)
+    if whole:
+        found.append((Label(0, 0, "", WHOLE_TEXT_ROLE), []))
+    is_open = whole
+    for line_no, (start, stop, nxt) in enumerate(lines, 1):
+        a, b = _strip_span(folded, start, stop)
+        add("space", start, a)
+        line = folded[a:b]
+        if whole and line:
+            paragraph(a, b)
+        elif line and ((furniture := is_furniture(line)) or _TIME_ONLY.fullmatch(line)):
+            add("furniture", a, b)  # a live-text time alone on its line keeps the turn open
+            is_open = is_open and not furniture
+        elif line:
+            label = find_label(folded, a, b) or line_label(folded, a, b, names=names)
+            number = label is None and _NUMBER_ONLY.fullmatch(line)
+            if label is None and is_open and not number:  # only a line that would join a turn
+                label = suspect_label(folded, a, b)
+            if label is not None:
+                add("headline", a, label.start)
+                turn(label, b, line_no)
+                is_open = True
+            elif is_open and not number:
+                speech(a, b, line_no)
+            elif not found and date is None and date_iso(line):
+                date = add("date", a, b)
+            elif not found and title is None and not number and len(line) <= 80 and (
+                not _SENTENCE_END.search(line)
+            ):
+                title = add("title", a, b)
+            else:
+                add("other", a, b)  # a bare question number, or a line outside the turns
+        add("space", b, nxt)
+    roles = _roles([(label, " ".join(folded[a:b] for a, b in spans)) for label, spans in found])
     turns: list[Turn] = []
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
     exchange = 0
-    for (label, spans), role in zip(builder.turns, roles, strict=True):
+    for (label, spans), role in zip(found, roles, strict=True):
         index = len(turns)
         exchange += role == "question"
         start, end = (spans[0][0], spans[-1][1]) if spans else (label.end, label.end)
-        party = _shown(text, builder.text, label)
+        party = _shown(text, folded, label)
         outlet = party[: len(label.party.removesuffix("记者"))] if label.kind == "outlet" else ""
         turns.append(Turn(index, 0 if role == "moderator" else exchange, role, party,
                           label.start, label.end, start, end, text[start:end], outlet))
         for p_index, (a, b) in enumerate(spans):
             paragraphs.append(Paragraph(index, p_index, a, b, text[a:b]))
             sentences += [Sentence(index, p_index, s_index, sa, sb, text[sa:sb])
-                          for s_index, (sa, sb) in enumerate(split_sentences(builder.text, a, b))]
-    parts = builder.parts
+                          for s_index, (sa, sb) in enumerate(split_sentences(folded, a, b))]
     return ParsedTranscript(
-        text, parts, turns, paragraphs, sentences, builder.title, builder.date,
+        text, parts, turns, paragraphs, sentences, title, date,
         artefacts=[p for p in parts if p.kind in ("headline", "other")],
         furniture=[p for p in parts if p.kind == "furniture"],
-        warnings=builder.warnings,
+        warnings=warnings,
     )
-
-
-def parse_structure(text: str) -> ParsedTranscript:
-    """Parse any text into parts and turns; never raises (a text may have no turns)."""
-    return _parse(text, whole=False)
 
 
 def parse_transcript(text: str) -> ParsedTranscript:
@@ -577,4 +546,4 @@ def parse_transcript(text: str) -> ParsedTranscript:
 
 def whole_text(text: str) -> ParsedTranscript:
     """The text as one turn of role ``text``, every non-blank line a paragraph (``--no-turns``)."""
-    return _parse(text, whole=True)
+    return parse_structure(text, whole=True)
