@@ -1,8 +1,7 @@
-"""Parsing a press-conference transcript into parts, turns, paragraphs and sentences.
+"""Parsing a transcript into parts (they rejoin to the text), turns, paragraphs and sentences.
 
-The parts rejoin to the text (``"".join(p.text for p in parsed.parts) == text``) and every
-offset indexes it. Labels are matched on a simplified copy (:mod:`online_economy.simplified`);
-a line that looks like a label but is not accepted starts an ``unknown`` turn and a warning.
+Labels are matched on a simplified copy (:mod:`online_economy.simplified`); a line that looks
+like a label but is not accepted starts an ``unknown`` turn and a warning.
 """
 
 from __future__ import annotations
@@ -32,20 +31,13 @@ _SENTENCE_COLUMNS = ["turn", "paragraph", "sentence", "exchange", "role", "party
                      "end", "n_chars", "text"]
 _SENTENCE_PUNCT = re.compile(r"[。！？!?，,；;“”\"…]")
 _SENTENCE_END = re.compile(r"[。！？!?]+[”」）』’)]*")
-_NUMBERING = (
-    r"(?:\d{1,2}\s*[、.．]"
-    r"|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]"
-    r"|[一二三四五六七八九十]{1,3}\s*、"
-    r"|[问Q]\s*\d{1,2}\s*[、.．:：]?)\s*"
-)
+_NUMBERING = (r"(?:\d{1,2}\s*[、.．]|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]"
+              r"|[一二三四五六七八九十]{1,3}\s*、|[问Q]\s*\d{1,2}\s*[、.．:：]?)\s*")
 _LABEL = re.compile(rf"(?P<num>{_NUMBERING})?(?P<party>[^:：\r\n]{{1,40}}?)\s*[:：]")
 _COLON = re.compile("[:：]")
 _HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-_DATE = re.compile(
-    r"(?:(?:发布)?(?:时间|日期)\s*[:：]\s*)?"
-    r"(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})|年(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日)"
-    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
-)
+_DATE = re.compile(r"(?:(?:发布)?(?:时间|日期)\s*[:：]\s*)?(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})"
+                   r"[-/.](?P<d>\d{1,2})|年(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _LINE = re.compile(r"[^\r\n]*(\r\n|\r|\n|\Z)")
 _DIGIT = re.compile(r"[0-9０-９]")
 _OPEN, _CLOSE, _BULLETS = "【[［", "】]］", "•·●▪■◆◇○"
@@ -58,9 +50,7 @@ _LINE_LABEL = re.compile(rf"(?:{_NUMBERING})?(?P<party>[^:：\r\n]{{1,{MAX_LONG_
 _INLINE_BRACKET = re.compile(rf"(?:(?<=[。！？!?…”」）)])|\s)\s*(?=[{_O}])")
 _SUSPECT_PARTY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·\s]{2,25}")
 _NUMBER_ONLY = re.compile(rf"{_NUMBERING}|[问Q]?\s*[（(]?\d{{1,2}}[）)]?|问题\s*\d{{1,2}}")
-_TIME = r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?"
-_TIME_ONLY = re.compile(_TIME)
-_GLUED_TIME = re.compile(rf"(?<![0-9:]){_TIME}\s*$")
+_TIME = re.compile(r"(?<![0-9:])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?\s*$")
 _TITLE_KINDS = (("moderators", "moderator"), ("spokespersons", "spokesperson"),
                 ("official_titles", "official"))
 
@@ -116,10 +106,7 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Label:
-    """A speaker label (``kind``: outlet/asker/moderator/spokesperson/official/unknown/text).
-
-    ``live`` marks the live-text form ``• [title name]speech`` (lines may end in a time).
-    """
+    """A speaker label; ``live`` marks ``• [title name]speech`` (lines may end in a time)."""
 
     start: int
     end: int
@@ -244,10 +231,7 @@ def _ends_in_name(word: str) -> bool:
 
 
 def classify_party(party: str, *, limit: int = MAX_PARTY_CHARS) -> tuple[str, str] | None:
-    """``(kind, party)`` for a label's text (numbering and colon removed), or None.
-
-    ``party`` comes back without ``《》``, enclosing brackets or a 补充回答-style suffix.
-    """
+    """``(kind, party)`` for a label's text, or None; party without 《》, brackets, 补充回答."""
     word = party.strip()
     if len(word) > 2 and word[0] in _OPEN and word[-1] in _CLOSE:
         inner = word[1:-1].strip()
@@ -258,11 +242,11 @@ def classify_party(party: str, *, limit: int = MAX_PARTY_CHARS) -> tuple[str, st
     if not word or len(word) > limit or _SENTENCE_PUNCT.search(word):
         return None
     lists = speaker_lists()
-    for suffix in sorted(lists["supplements"], key=len, reverse=True):
-        if word.endswith(suffix):
-            head = word[: -len(suffix)].rstrip()
-            kind = classify_party(head, limit=limit) if head else ("official", "")
-            return kind if kind and kind[0] in ("official", "spokesperson") else None
+    suffix = max((s for s in lists["supplements"] if word.endswith(s)), key=len, default="")
+    if suffix:
+        head = word[: -len(suffix)].rstrip()
+        kind = classify_party(head, limit=limit) if head else ("official", "")
+        return kind if kind and kind[0] in ("official", "spokesperson") else None
     pieces = word.split()
     if len(pieces) >= 2 and _is_name(pieces[-1]):  # "主持人 袁达", "国务院新闻办新闻局 寿小丽"
         head_text = " ".join(pieces[:-1])
@@ -294,39 +278,27 @@ def _label_at(text: str, pos: int, end: int, *, bracket: bool = False) -> Label 
     """A label ``X：`` at ``pos``, or (``bracket``) ``【X】:``, ``[X]speech``, ``• [X]speech``."""
     m = (_BRACKET_LABEL if bracket else _LABEL).match(text, pos, end)
     limit = MAX_LONG_PARTY_CHARS if bracket else MAX_PARTY_CHARS
-    kind = classify_party(m["party"], limit=limit) if m else None
-    if m is None or kind is None:
+    if m is None or (kind := classify_party(m["party"], limit=limit)) is None:
         return None
-    live = bracket and (bool(m["bullet"]) or not m["colon"])
-    return Label(start=pos, end=m.end(), party=kind[1], kind=kind[0], live=live)
+    return Label(pos, m.end(), kind[1], kind[0], bracket and (bool(m["bullet"]) or not m["colon"]))
 
 
 def find_label(text: str, start: int, end: int) -> Label | None:
-    """A label at ``text[start:end]`` (a stripped line), possibly after a glued headline.
-
-    A headline ends in ``Q``, ``|`` or ``】`` (spaces allowed) right before a valid label,
-    as in ``...发展Q东方网:``. A label in brackets (``【高峰】:``) is read first.
-    """
-    if text[start] in _OPEN + _BULLETS or text[start].isdigit():
-        label = _label_at(text, start, end, bracket=True)
-        if label is not None:
-            return label
+    """A label (``【高峰】:`` first) at the start of a stripped line or after a headline (…Q)."""
+    first = text[start] in _OPEN + _BULLETS or text[start].isdigit()
+    if first and (label := _label_at(text, start, end, bracket=True)):
+        return label
     colon = _COLON.search(text, start, end)
     stop = colon.start() if colon else start
     for i in range(stop - 1, start, -1):
-        if text[i] in "QＱ|｜]】":
-            label = _label_at(text, _strip_span(text, i + 1, stop)[0], end)
-            if label is not None:
-                return label
+        glued = text[i] in "QＱ|｜]】"  # a headline glued before the label
+        if glued and (label := _label_at(text, _strip_span(text, i + 1, stop)[0], end)):
+            return label
     return _label_at(text, start, end)
 
 
 def line_label(text: str, start: int, end: int, *, names: bool = True) -> Label | None:
-    """A whole line that is a label without a colon, the speech on the next lines.
-
-    Only a journalist (…记者), the moderator, a spokesperson or (when ``names``, i.e. some
-    journalist's label stands alone on a line) a label ending in a personal name.
-    """
+    """A line that is only a journalist's, host's or (``names``) named speaker's label."""
     m = _LINE_LABEL.fullmatch(text, start, end)
     kind, word = (m and classify_party(m["party"])) or ("", "")
     if (kind == "outlet" and word.endswith("记者")) or kind in ("moderator", "spokesperson") or (
@@ -337,11 +309,7 @@ def line_label(text: str, start: int, end: int, *, names: bool = True) -> Label 
 
 
 def suspect_label(text: str, start: int, end: int) -> Label | None:
-    """A line that starts like a label (``X：`` or ``【X】``) but is not accepted, or None.
-
-    Not suspect: enumerations, reported speech, headings (the ``not_label_starts``,
-    ``name_endings`` and ``not_label_endings`` lists), digits or punctuation before the colon.
-    """
+    """A line starting like a label (``X：``, ``【X】``) that is no heading or lead-in, or None."""
     m = _BRACKET_LABEL.match(text, start, end)
     if m and (m["colon"] or m["bullet"]):
         party = m["party"].strip()
@@ -374,22 +342,14 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _shown(source: str, folded: str, label: Label) -> str:
     """The party as written in ``source``: its characters found in order in the label."""
     out, pos = [], label.start
-    for ch in label.party:
-        pos = folded.find(ch, pos, label.end) + 1
-        if pos == 0:
-            return label.party
+    for ch in label.party:  # the party is always a subsequence of its label
+        pos = folded.index(ch, pos, label.end) + 1
         out.append(source[pos - 1])
     return "".join(out)
 
 
 def _roles(turns: list[tuple[Label, str]]) -> list[str]:
-    """Roles from (label, text of the speech), in order.
-
-    Outlets and askers ask; a spokesperson or official right after a question answers.
-    Otherwise a turn with a host's words (``moderator_cues``) that is short or states no
-    figure moderates; before the first question a long turn or an official's is an opening
-    ``statement``; after it, a spokesperson moderates and an official adds to the answer.
-    """
+    """Roles from (label, speech): askers ask, replies answer, hosts moderate, openings state."""
     cues = speaker_lists()["moderator_cues"]
     roles: list[str] = []
     for label, speech in turns:
@@ -417,10 +377,7 @@ def _journalist_line(text: str, start: int, stop: int) -> bool:
 
 
 def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
-    """Parse any text into parts and turns, never raising (``whole``: see :func:`whole_text`).
-
-    Labels are matched on ``folded``, the simplified copy; parts are cut from ``text``.
-    """
+    """Parse any text into parts and turns, never raising (``whole``: see :func:`whole_text`)."""
     folded = to_simplified(text)
     parts: list[Part] = []
     found: list[tuple[Label, list[tuple[int, int]]]] = []
@@ -439,7 +396,7 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
 
     def paragraph(a: int, b: int) -> None:
         """A paragraph of the last turn; a live-text line may end in a glued time (furniture)."""
-        glued = _GLUED_TIME.search(folded, a, b) if found[-1][0].live else None
+        glued = _TIME.search(folded, a, b) if found[-1][0].live else None
         cut = glued.start() if glued and glued.start() > a else b
         end = _strip_span(folded, a, cut)[1]
         if add("body", a, end):
@@ -484,7 +441,7 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
         line = folded[a:b]
         if whole and line:
             paragraph(a, b)
-        elif line and ((furniture := is_furniture(line)) or _TIME_ONLY.fullmatch(line)):
+        elif line and ((furniture := is_furniture(line)) or _TIME.fullmatch(line)):
             add("furniture", a, b)  # a live-text time alone on its line keeps the turn open
             is_open = is_open and not furniture
         elif line:
@@ -512,8 +469,7 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
     exchange = 0
-    for (label, spans), role in zip(found, roles, strict=True):
-        index = len(turns)
+    for index, ((label, spans), role) in enumerate(zip(found, roles, strict=True)):
         exchange += role == "question"
         start, end = (spans[0][0], spans[-1][1]) if spans else (label.end, label.end)
         party = _shown(text, folded, label)
@@ -536,11 +492,9 @@ def parse_transcript(text: str) -> ParsedTranscript:
     """Parse a transcript; raises ``InputError`` unless a question is answered."""
     parsed = parse_structure(text)
     if not any(t.role == "answer" and t.exchange > 0 for t in parsed.turns):
-        raise InputError(
-            f"no question/answer turns found (a question label such as '新华社记者：' "
-            f"followed by an answer such as '刘平：'; {len(parsed.turns)} speaker label(s) "
-            "recognised)"
-        )
+        raise InputError(f"no question/answer turns found (a question label such as '新华社记者：' "
+                         f"followed by an answer such as '刘平：'; {len(parsed.turns)} speaker "
+                         "label(s) recognised)")
     return parsed
 
 
