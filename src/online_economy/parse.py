@@ -7,6 +7,7 @@ like a label but is not accepted starts an ``unknown`` turn and a warning.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -225,9 +226,8 @@ def _titled_name_kind(word: str) -> str | None:
 
 
 def _ends_in_name(word: str) -> bool:
-    """True when a label ends in a personal name, after a space or glued to a title."""
-    pieces = word.split()
-    return (len(pieces) >= 2 and _is_name(pieces[-1])) or _titled_name_kind(word) is not None
+    """True when a label is or ends in a personal name (after a space or glued to a title)."""
+    return _is_name(word.split()[-1]) or _titled_name_kind(word) is not None
 
 
 def classify_party(party: str, *, limit: int = MAX_PARTY_CHARS) -> tuple[str, str] | None:
@@ -301,11 +301,9 @@ def line_label(text: str, start: int, end: int, *, names: bool = True) -> Label 
     """A line that is only a journalist's, host's or (``names``) named speaker's label."""
     m = _LINE_LABEL.fullmatch(text, start, end)
     kind, word = (m and classify_party(m["party"])) or ("", "")
-    if (kind == "outlet" and word.endswith("记者")) or kind in ("moderator", "spokesperson") or (
-        kind == "official" and names and (_is_name(word) or _ends_in_name(word))
-    ):
-        return Label(start=start, end=end, party=word, kind=kind)
-    return None
+    named = kind == "official" and names and _ends_in_name(word)
+    host = kind in ("moderator", "spokesperson") or (kind == "outlet" and word.endswith("记者"))
+    return Label(start, end, word, kind) if named or host else None
 
 
 def suspect_label(text: str, start: int, end: int) -> Label | None:
@@ -313,16 +311,13 @@ def suspect_label(text: str, start: int, end: int) -> Label | None:
     m = _BRACKET_LABEL.match(text, start, end)
     if m and (m["colon"] or m["bullet"]):
         party = m["party"].strip()
-        if party and not _SENTENCE_PUNCT.search(party):
-            return Label(start=start, end=m.end(), party=party, kind="unknown")
-        return None
-    m = _LABEL.match(text, start, end)
-    party = m["party"].strip() if m else ""
-    if m is None or not _SUSPECT_PARTY.fullmatch(party) or _ends(
-        party, "name_endings", "not_label_endings"
-    ) or party.startswith(("第", *speaker_lists()["not_label_starts"])):  # 第一：a heading
-        return None
-    return Label(start=start, end=m.end(), party=party, kind="unknown")
+        ok = bool(party) and not _SENTENCE_PUNCT.search(party)
+    elif m := _LABEL.match(text, start, end):
+        party = m["party"].strip()
+        heading = party.startswith(("第", *speaker_lists()["not_label_starts"]))  # 第一：
+        ok = bool(_SUSPECT_PARTY.fullmatch(party)) and not heading and not _ends(
+            party, "name_endings", "not_label_endings")
+    return Label(start, m.end(), party, "unknown") if m and ok else None
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -381,7 +376,6 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
     folded = to_simplified(text)
     parts: list[Part] = []
     found: list[tuple[Label, list[tuple[int, int]]]] = []
-    warnings: list[ParseWarning] = []
     title: Part | None = None
     date: Part | None = None
 
@@ -404,7 +398,7 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
         add("space", end, cut)
         add("furniture", cut, b)
 
-    def speech(a: int, b: int, line_no: int) -> None:
+    def speech(a: int, b: int) -> None:
         """Speech of the last turn, split where a bracket label starts another turn."""
         for m in _INLINE_BRACKET.finditer(folded, a + 1, b):
             label = _label_at(folded, m.end(), b, bracket=True) or suspect_label(folded, m.end(), b)
@@ -412,30 +406,24 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
                 end = _strip_span(folded, a, m.end())[1]
                 paragraph(a, end)
                 add("space", end, m.end())
-                turn(label, b, line_no)
+                turn(label, b)
                 return
         paragraph(a, b)
 
-    def turn(label: Label, b: int, line_no: int) -> None:
+    def turn(label: Label, b: int) -> None:
         """Start a turn at ``label``; its speech on this line runs to ``b``."""
-        if label.kind == "unknown":
-            warnings.append(ParseWarning(
-                line_no, label.start, label.end, text[label.start:label.end],
-                "looks like a speaker label but is not one the parser knows; "
-                "kept as a turn of role 'unknown'",
-            ))
         add("label", label.start, label.end)
         a = _strip_span(folded, label.end, b)[0]
         add("space", label.end, a)
         found.append((label, []))
-        speech(a, b, line_no)
+        speech(a, b)
 
     lines = [(m.start(), m.start(1), m.end()) for m in _LINE.finditer(text) if m[0]]
     names = not whole and any(_journalist_line(folded, a, b) for a, b, _ in lines)
     if whole:
         found.append((Label(0, 0, "", WHOLE_TEXT_ROLE), []))
     is_open = whole
-    for line_no, (start, stop, nxt) in enumerate(lines, 1):
+    for start, stop, nxt in lines:
         a, b = _strip_span(folded, start, stop)
         add("space", start, a)
         line = folded[a:b]
@@ -451,10 +439,10 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
                 label = suspect_label(folded, a, b)
             if label is not None:
                 add("headline", a, label.start)
-                turn(label, b, line_no)
+                turn(label, b)
                 is_open = True
             elif is_open and not number:
-                speech(a, b, line_no)
+                speech(a, b)
             elif not found and date is None and date_iso(line):
                 date = add("date", a, b)
             elif not found and title is None and not number and len(line) <= 80 and (
@@ -465,6 +453,10 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
                 add("other", a, b)  # a bare question number, or a line outside the turns
         add("space", b, nxt)
     roles = _roles([(label, " ".join(folded[a:b] for a, b in spans)) for label, spans in found])
+    warnings = [ParseWarning(bisect_right(lines, x.start, key=lambda line: line[0]), x.start, x.end,
+                             text[x.start:x.end], "looks like a speaker label but is not one the "
+                             "parser knows; kept as a turn of role 'unknown'")
+                for x, _ in found if x.kind == "unknown"]
     turns: list[Turn] = []
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
