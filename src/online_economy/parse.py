@@ -398,25 +398,22 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
         add("space", end, cut)
         add("furniture", cut, b)
 
-    def speech(a: int, b: int) -> None:
-        """Speech of the last turn, split where a bracket label starts another turn."""
+    def speech(a: int, b: int, label: Label | None = None) -> None:
+        """Speech up to ``b``, of a new turn if ``label`` is given; split at inline labels."""
+        if label is not None:
+            add("label", label.start, label.end)
+            a = _strip_span(folded, label.end, b)[0]
+            add("space", label.end, a)
+            found.append((label, []))
         for m in _INLINE_BRACKET.finditer(folded, a + 1, b):
             label = _label_at(folded, m.end(), b, bracket=True) or suspect_label(folded, m.end(), b)
             if label is not None and (label.kind != "unknown" or folded[label.end - 1] in ":："):
                 end = _strip_span(folded, a, m.end())[1]
                 paragraph(a, end)
                 add("space", end, m.end())
-                turn(label, b)
+                speech(m.end(), b, label)
                 return
         paragraph(a, b)
-
-    def turn(label: Label, b: int) -> None:
-        """Start a turn at ``label``; its speech on this line runs to ``b``."""
-        add("label", label.start, label.end)
-        a = _strip_span(folded, label.end, b)[0]
-        add("space", label.end, a)
-        found.append((label, []))
-        speech(a, b)
 
     lines = [(m.start(), m.start(1), m.end()) for m in _LINE.finditer(text) if m[0]]
     names = not whole and any(_journalist_line(folded, a, b) for a, b, _ in lines)
@@ -439,7 +436,7 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
                 label = suspect_label(folded, a, b)
             if label is not None:
                 add("headline", a, label.start)
-                turn(label, b)
+                speech(label.start, b, label)
                 is_open = True
             elif is_open and not number:
                 speech(a, b)
@@ -458,8 +455,6 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
                              "parser knows; kept as a turn of role 'unknown'")
                 for x, _ in found if x.kind == "unknown"]
     turns: list[Turn] = []
-    paragraphs: list[Paragraph] = []
-    sentences: list[Sentence] = []
     exchange = 0
     for index, ((label, spans), role) in enumerate(zip(found, roles, strict=True)):
         exchange += role == "question"
@@ -468,16 +463,13 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
         outlet = party[: len(label.party.removesuffix("记者"))] if label.kind == "outlet" else ""
         turns.append(Turn(index, 0 if role == "moderator" else exchange, role, party,
                           label.start, label.end, start, end, text[start:end], outlet))
-        for p_index, (a, b) in enumerate(spans):
-            paragraphs.append(Paragraph(index, p_index, a, b, text[a:b]))
-            sentences += [Sentence(index, p_index, s_index, sa, sb, text[sa:sb])
-                          for s_index, (sa, sb) in enumerate(split_sentences(folded, a, b))]
-    return ParsedTranscript(
-        text, parts, turns, paragraphs, sentences, title, date,
-        artefacts=[p for p in parts if p.kind in ("headline", "other")],
-        furniture=[p for p in parts if p.kind == "furniture"],
-        warnings=warnings,
-    )
+    paragraphs = [Paragraph(turn, index, a, b, text[a:b])
+                  for turn, (_, spans) in enumerate(found) for index, (a, b) in enumerate(spans)]
+    sentences = [Sentence(p.turn, p.index, index, a, b, text[a:b]) for p in paragraphs
+                 for index, (a, b) in enumerate(split_sentences(folded, p.start, p.end))]
+    return ParsedTranscript(text, parts, turns, paragraphs, sentences, title, date,
+                            [p for p in parts if p.kind in ("headline", "other")],
+                            [p for p in parts if p.kind == "furniture"], warnings)
 
 
 def parse_transcript(text: str) -> ParsedTranscript:
