@@ -227,7 +227,7 @@ def _titled_name_kind(word: str) -> str | None:
 
 def _ends_in_name(word: str) -> bool:
     """True when a label is or ends in a personal name (after a space or glued to a title)."""
-    return _is_name(word.split()[-1]) or _titled_name_kind(word) is not None
+    return _is_name((word.split() or [""])[-1]) or _titled_name_kind(word) is not None
 
 
 def classify_party(party: str, *, limit: int = MAX_PARTY_CHARS) -> tuple[str, str] | None:
@@ -343,23 +343,17 @@ def _shown(source: str, folded: str, label: Label) -> str:
     return "".join(out)
 
 
-def _roles(turns: list[tuple[Label, str]]) -> list[str]:
-    """Roles from (label, speech): askers ask, replies answer, hosts moderate, openings state."""
-    cues = speaker_lists()["moderator_cues"]
-    roles: list[str] = []
-    for label, speech in turns:
-        size = sum(not c.isspace() for c in speech)
-        short = size <= STATEMENT_MIN_CHARS or not _DIGIT.search(speech)
-        roles.append(
-            "question" if label.kind in ("outlet", "asker")
+def _role(label: Label, speech: str, last: str, asked: bool) -> str:
+    """A turn's role: askers ask, replies answer, hosts moderate, openings are statements."""
+    size = sum(not c.isspace() for c in speech)
+    short = size <= STATEMENT_MIN_CHARS or not _DIGIT.search(speech)
+    cue = short and any(c in speech for c in speaker_lists()["moderator_cues"])
+    host = cue or (label.kind == "spokesperson" and (asked or size <= STATEMENT_MIN_CHARS))
+    return ("question" if label.kind in ("outlet", "asker")
             else label.kind if label.kind in ("moderator", "unknown", WHOLE_TEXT_ROLE)
-            else "answer" if roles and roles[-1] == "question"
-            else "moderator" if short and any(c in speech for c in cues)
-            else ("statement" if size > STATEMENT_MIN_CHARS or label.kind == "official"
-                  else "moderator") if "question" not in roles
-            else "moderator" if label.kind == "spokesperson" else "answer"
-        )
-    return roles
+            else "answer" if last == "question"
+            else "moderator" if host
+            else "answer" if asked else "statement")
 
 
 def _journalist_line(text: str, start: int, stop: int) -> bool:
@@ -440,23 +434,22 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
                 is_open = True
             elif is_open and not number:
                 speech(a, b)
-            elif not found and date is None and date_iso(line):
+            elif not (found or date) and date_iso(line):
                 date = add("date", a, b)
-            elif not found and title is None and not number and len(line) <= 80 and (
-                not _SENTENCE_END.search(line)
-            ):
+            elif not (found or title or number or len(line) > 80 or _SENTENCE_END.search(line)):
                 title = add("title", a, b)
             else:
                 add("other", a, b)  # a bare question number, or a line outside the turns
         add("space", b, nxt)
-    roles = _roles([(label, " ".join(folded[a:b] for a, b in spans)) for label, spans in found])
     warnings = [ParseWarning(bisect_right(lines, x.start, key=lambda line: line[0]), x.start, x.end,
                              text[x.start:x.end], "looks like a speaker label but is not one the "
                              "parser knows; kept as a turn of role 'unknown'")
                 for x, _ in found if x.kind == "unknown"]
     turns: list[Turn] = []
     exchange = 0
-    for index, ((label, spans), role) in enumerate(zip(found, roles, strict=True)):
+    for index, (label, spans) in enumerate(found):
+        speech_text = " ".join(folded[a:b] for a, b in spans)
+        role = _role(label, speech_text, turns[-1].role if turns else "", exchange > 0)
         exchange += role == "question"
         start, end = (spans[0][0], spans[-1][1]) if spans else (label.end, label.end)
         party = _shown(text, folded, label)
