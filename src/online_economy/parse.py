@@ -290,11 +290,9 @@ def find_label(text: str, start: int, end: int) -> Label | None:
         return label
     colon = _COLON.search(text, start, end)
     stop = colon.start() if colon else start
-    for i in range(stop - 1, start, -1):
-        glued = text[i] in "QＱ|｜]】"  # a headline glued before the label
-        if glued and (label := _label_at(text, _strip_span(text, i + 1, stop)[0], end)):
-            return label
-    return _label_at(text, start, end)
+    after = [_strip_span(text, i + 1, stop)[0] for i in range(stop - 1, start, -1)
+             if text[i] in "QＱ|｜]】"]  # after a glued headline, the last one first
+    return next(filter(None, (_label_at(text, at, end) for at in [*after, start])), None)
 
 
 def line_label(text: str, start: int, end: int, *, names: bool = True) -> Label | None:
@@ -425,21 +423,22 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
             is_open = is_open and not furniture
         elif line:
             label = find_label(folded, a, b) or line_label(folded, a, b, names=names)
-            number = label is None and _NUMBER_ONLY.fullmatch(line)
-            if label is None and is_open and not number:  # only a line that would join a turn
+            if label is None and is_open:  # only a line that would join a turn is suspect
                 label = suspect_label(folded, a, b)
             if label is not None:
                 add("headline", a, label.start)
                 speech(label.start, b, label)
                 is_open = True
-            elif is_open and not number:
+            elif _NUMBER_ONLY.fullmatch(line):
+                add("other", a, b)  # a bare question number before a label line
+            elif is_open:
                 speech(a, b)
             elif not (found or date) and date_iso(line):
                 date = add("date", a, b)
-            elif not (found or title or number or len(line) > 80 or _SENTENCE_END.search(line)):
+            elif not (found or title or len(line) > 80 or _SENTENCE_END.search(line)):
                 title = add("title", a, b)
             else:
-                add("other", a, b)  # a bare question number, or a line outside the turns
+                add("other", a, b)
         add("space", b, nxt)
     warnings = [ParseWarning(bisect_right(lines, x.start, key=lambda line: line[0]), x.start, x.end,
                              text[x.start:x.end], "looks like a speaker label but is not one the "
