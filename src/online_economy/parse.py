@@ -39,8 +39,6 @@ _COLON = re.compile("[:：]")
 _HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _DATE = re.compile(r"(?:(?:发布)?(?:时间|日期)\s*[:：]\s*)?(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})"
                    r"[-/.](?P<d>\d{1,2})|年(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
-_LINE = re.compile(r"[^\r\n]*(\r\n|\r|\n|\Z)")
-_DIGIT = re.compile(r"[0-9０-９]")
 _OPEN, _CLOSE, _BULLETS = "【[［", "】]］", "•·●▪■◆◇○"
 _O, _C = re.escape(_OPEN), re.escape(_CLOSE)
 _BRACKET_LABEL = re.compile(
@@ -187,9 +185,8 @@ def speaker_lists() -> dict[str, tuple[str, ...]]:
 @cache
 def furniture_patterns() -> tuple[re.Pattern[str], ...]:
     """The whole-line patterns in ``data/reference/page_furniture.txt``."""
-    text = (paths.REFERENCE / "page_furniture.txt").read_text(encoding="utf-8")
-    lines = map(str.strip, text.splitlines())
-    return tuple(re.compile(line) for line in lines if line and not line.startswith("#"))
+    lines = (paths.REFERENCE / "page_furniture.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(re.compile(s) for s in map(str.strip, lines) if s and not s.startswith("#"))
 
 
 def is_furniture(line: str) -> bool:
@@ -344,7 +341,7 @@ def _shown(source: str, folded: str, label: Label) -> str:
 def _role(label: Label, speech: str, last: str, asked: bool) -> str:
     """A turn's role: askers ask, replies answer, hosts moderate, openings are statements."""
     size = sum(not c.isspace() for c in speech)
-    short = size <= STATEMENT_MIN_CHARS or not _DIGIT.search(speech)
+    short = size <= STATEMENT_MIN_CHARS or not re.search("[0-9０-９]", speech)  # states no figure
     cue = short and any(c in speech for c in speaker_lists()["moderator_cues"])
     host = cue or (label.kind == "spokesperson" and (asked or size <= STATEMENT_MIN_CHARS))
     return ("question" if label.kind in ("outlet", "asker")
@@ -357,17 +354,16 @@ def _role(label: Label, speech: str, last: str, asked: bool) -> str:
 def _journalist_line(text: str, start: int, stop: int) -> bool:
     """True when a line is a journalist's label on its own (路透社记者, 1、新华社记者)."""
     a, b = _strip_span(text, start, stop)
-    if b - a > MAX_LONG_PARTY_CHARS or not text.endswith("记者", a, b):
-        return False
-    label = line_label(text, a, b, names=False)
-    return label is not None and label.kind == "outlet"
+    alone = b - a <= MAX_LONG_PARTY_CHARS and text.endswith("记者", a, b)
+    return alone and getattr(line_label(text, a, b, names=False), "kind", "") == "outlet"
 
 
 def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
     """Parse any text into parts and turns, never raising (``whole``: see :func:`whole_text`)."""
     folded = to_simplified(text)
     parts: list[Part] = []
-    found: list[tuple[Label, list[tuple[int, int]]]] = []
+    found: list[tuple[Label, list[tuple[int, int]]]] = (
+        [(Label(0, 0, "", WHOLE_TEXT_ROLE), [])] if whole else [])
     title: Part | None = None
     date: Part | None = None
 
@@ -407,10 +403,9 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
                 return
         paragraph(a, b)
 
-    lines = [(m.start(), m.start(1), m.end()) for m in _LINE.finditer(text) if m[0]]
+    lines = [(m.start(), m.start(1), m.end())
+             for m in re.finditer(r"[^\r\n]*(\r\n|\r|\n|\Z)", text) if m[0]]
     names = not whole and any(_journalist_line(folded, a, b) for a, b, _ in lines)
-    if whole:
-        found.append((Label(0, 0, "", WHOLE_TEXT_ROLE), []))
     is_open = whole
     for start, stop, nxt in lines:
         a, b = _strip_span(folded, start, stop)
