@@ -556,6 +556,14 @@ def test_a_lone_name_is_a_label_only_when_journalists_have_lone_labels() -> None
     assert parsed.turns[1].text == "答。\n文字"
 
 
+def test_a_lone_supplement_word_is_speech_not_a_label() -> None:
+    parsed = parse_structure("新华社记者\n请问？\n刘平\n回答。\n补充回答\n再答。\n")
+    check_consistent(parsed)
+    assert [(t.party, t.text) for t in parsed.turns] == [
+        ("新华社记者", "请问？"), ("刘平", "回答。\n补充回答\n再答。"),
+    ]
+
+
 def test_live_text_timestamps_are_furniture_not_speech() -> None:
     text = "• [人民网记者]请问？10:15\n• [国家卫生健康委新闻发言人米锋]累计接种34亿剂次。10:27\n"
     parsed = parse_transcript(text)
