@@ -1,16 +1,14 @@
 """Every stated quantity in a Chinese text, with exact character offsets.
 
-One regular expression finds candidates (qualifier, number or range, magnitude, unit,
-qualifier) with the units of ``data/reference/units.csv`` and ``measure_words.txt`` and the
-qualifiers of ``qualifiers.csv``; rules, each tested in ``tests/test_quantities.py``, then
-drop what states no amount: ordinals and names (第一, 周三, 4G, COVID-19), fractions and
-powers (三分之一, 1/3, 10^5), 一 as an article (一家企业, but 一倍, 一成), digit strings and
-idioms (二〇二〇, 三番五次), years and dates (2003年, 3月底, 一季度), periods (前7个月, 10年来),
-bare numbers without 万/亿 or a qualifier (1、, 〔2020〕1号, 2019-2030), ranges from high to
-low (5-3家) and absurd magnitudes. A range (3至5家, 3-5万, 三到五千万) is one quantity whose
-value is its low end; a 、-list shares the unit of its last item (8.2、5.0个百分点); 萬/億
-read as 万/亿. Values are in base units (``274.35万户``: 2743500 户, ``unit_surface`` 户);
-a bare number has unit ``""`` and kind ``other``.
+One regular expression, built from ``data/reference/units.csv``, ``measure_words.txt`` and
+``qualifiers.csv``, finds candidates (qualifier, number or range, magnitude, unit,
+qualifier); rules, each tested in ``tests/test_quantities.py``, drop what states no amount:
+ordinals and names (第一, 周三, 4G), fractions and powers (三分之一, 1/3, 10^5), 一 as an
+article (一家企业; 一倍 is an amount), digit strings and idioms (二〇二〇, 三番五次), years and
+dates (2003年, 3月底), periods (前7个月, 10年来), bare numbers without 万/亿 or a qualifier
+(1、, 2019-2030), ranges from high to low (5-3家) and absurd magnitudes. A range (3至5家,
+3-5万) is one quantity whose value is its low end; a 、-list shares the unit of its last item
+(8.2、5.0个百分点). Values are in base units; a bare number has unit "" and kind other.
 """
 
 from __future__ import annotations
@@ -50,6 +48,7 @@ BLOCKED_BEFORE = {"近": "最附临就靠亲贴邻", "约": "预签节制公合�
                   "超": "赶高"}
 
 _CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_DIGITS = "0123456789０１２３４５６７８９"
 _SEP = r"(?:至|到|~|～|〜|－|-|——|—|–|−)"
 _POWERS = "^＾⁰¹²³⁴⁵⁶⁷⁸⁹"
 _AR = (
@@ -71,7 +70,7 @@ _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 _SIGN = rf"[{SIGNS}](?=[0-9０-９])"
 _TAIL_DIGIT = re.compile("[0-9０-９一二两三四五六七八九]")  # 1万2, 1万两千
 _DIGIT_STRING = re.compile("[零〇一二两三四五六七八九]{2,}")  # 二〇二〇, 三四个
-_IDIOM_RE = re.compile("|".join(IDIOMS))
+_IDIOM = re.compile("|".join(IDIOMS))
 _YEAR = re.compile(r"[12][0-9]{3}")
 #: A number ending right before a list comma: ``8.2、`` in ``8.2、5.0个百分点``.
 _LIST_MEMBER = re.compile(
@@ -118,47 +117,53 @@ class Qualifier:
     meaning_en: str
 
 
+_BARE = Unit("", "", Decimal(1), "other")  # the unit of a number without one
+
+
 def _read_table(path: Path, cls: type, ok: Callable[[Any], bool]) -> dict[str, Any]:
-    """The rows of a reference CSV with the fields of ``cls``, by surface; each must pass ``ok``."""
-    columns = [f.name for f in fields(cls)]
+    """A reference CSV with the fields of ``cls`` as columns, by surface; rows must pass ``ok``."""
+    columns, table = [f.name for f in fields(cls)], {}
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         if reader.fieldnames != columns:
             raise InputError(f"{path.name}: expected columns {columns}, got {reader.fieldnames}")
-        rows = [cls(**row) for row in reader]
-    table = {}
-    for row in rows:
-        if not row.surface or not ok(row) or row.surface in table:
-            raise InputError(f"{path.name}: bad or duplicate row {row}")
-        table[row.surface] = row
+        for row in (cls(**r) for r in reader):
+            if not row.surface or not ok(row) or row.surface in table:
+                raise InputError(f"{path.name}: bad or duplicate row {row}")
+            table[row.surface] = row
     return table
 
 
 @lru_cache(maxsize=1)
 def load_units(path: Path | None = None) -> dict[str, Unit]:
     """The unit table, by surface; validated (kinds, positive factors, no duplicates)."""
-    ok = lambda u: u.kind in KINDS and u.factor > 0  # noqa: E731
-    return _read_table(path or paths.REFERENCE / "units.csv", Unit, ok)
+    return _read_table(path or paths.REFERENCE / "units.csv", Unit,
+                       lambda u: u.kind in KINDS and u.factor > 0)
 
 
 @lru_cache(maxsize=1)
 def load_measure_words(path: Path | None = None) -> dict[str, Unit]:
     """Measure words outside ``units.csv`` (列, 标箱, 剂次): each its own unit, kind count."""
     path = path or paths.REFERENCE / "measure_words.txt"
+    lines = [w.strip() for w in path.read_text(encoding="utf-8").splitlines()]
     words: dict[str, Unit] = {}
-    for word in (w.strip() for w in path.read_text(encoding="utf-8").splitlines()):
-        if word and not word.startswith("#"):
-            if word in load_units() or word in words or re.search(r"\s|\d", word):
-                raise InputError(f"{path.name}: bad or duplicate measure word {word!r}")
-            words[word] = Unit(word, word, Decimal(1), "count")
+    for word in (w for w in lines if w and not w.startswith("#")):
+        if word in load_units() or word in words or any(c.isspace() or c.isdigit() for c in word):
+            raise InputError(f"{path.name}: bad or duplicate measure word {word!r}")
+        words[word] = Unit(word, word, Decimal(1), "count")
     return words
 
 
 @lru_cache(maxsize=1)
 def load_qualifiers(path: Path | None = None) -> dict[str, Qualifier]:
     """The qualifier table, by surface; validated."""
-    ok = lambda q: q.position in ("before", "after") and q.qualifier in QUALIFIERS  # noqa: E731
-    return _read_table(path or paths.REFERENCE / "qualifiers.csv", Qualifier, ok)
+    return _read_table(path or paths.REFERENCE / "qualifiers.csv", Qualifier,
+                       lambda q: q.position in ("before", "after") and q.qualifier in QUALIFIERS)
+
+
+def _unit(surface: str) -> Unit | None:
+    """The unit or measure word written ``surface``, or None."""
+    return load_units().get(surface) or load_measure_words().get(surface)
 
 
 def _alt(words: list[str]) -> str:
@@ -168,26 +173,22 @@ def _alt(words: list[str]) -> str:
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(full pattern, pattern without ranges, characters a match can start with)."""
-    quals = load_qualifiers().values()
-    before = [
-        f"(?<![{BLOCKED_BEFORE[q.surface]}]){re.escape(q.surface)}"
-        if q.surface in BLOCKED_BEFORE else re.escape(q.surface)
-        for q in sorted(quals, key=lambda q: len(q.surface), reverse=True)
-        if q.position == "before"
-    ]
-    after = [q.surface for q in quals if q.position == "after"]
+    quals = load_qualifiers()
+    before = [w for w in sorted(quals, key=len, reverse=True) if quals[w].position == "before"]
+    after = [w for w in quals if quals[w].position == "after"]
+    pre = "|".join(f"(?<![{BLOCKED_BEFORE[w]}]){w}" if w in BLOCKED_BEFORE else re.escape(w)
+                   for w in before)
     unit = _alt([*load_units(), *load_measure_words()])
+    head = rf"{_GUARD}(?P<pre>{pre})?(?P<sign>{_SIGN})?"
     pct = rf"(?P<pct>百分之|千分之)(?P<pn1>{_PCT_NUM})"
     tail = rf"(?:(?P<ua>{unit})|(?P<mag>{_MAG})?(?P<mid>{_alt(after)})?(?P<ub>{unit})?)"
-    head = rf"{_GUARD}(?P<pre>{'|'.join(before)})?(?P<sign>{_SIGN})?"
     post = rf"(?P<post>{_alt([a for a in after if len(a) > 1])})?"
     full = (
         rf"{head}(?:{pct}(?:{_SEP}(?:百分之|千分之)?(?P<pn2>{_PCT_NUM}))?|(?P<n1>{_NUM})"
         rf"(?:(?P<mag1>{_MAG})?(?P<u1>{unit})?{_SEP}(?P<sign2>{_SIGN})?(?P<n2>{_NUM}))?{tail}){post}"
     )
     single = rf"{head}(?:{pct}|(?P<n1>{_NUM}){tail}){post}"
-    first = {q.surface[0] for q in quals if q.position == "before"}
-    first |= set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千" + SIGNS)
+    first = {w[0] for w in before} | set(_DIGITS + "零〇一二两三四五六七八九十百千" + SIGNS)
     starts = re.compile("[" + re.escape("".join(sorted(first))) + "]")
     return re.compile(full), re.compile(single), starts
 
@@ -207,26 +208,24 @@ def extract_quantities(text: str) -> list[Quantity]:
     # The pattern starts with lookbehinds, so re cannot skip ahead by itself: visit only
     # the characters a match can start with (leftmost match, as re.search).
     for c in starts.finditer(text):
-        pos = c.start()
-        if pos < last or not (m := full.match(text, pos)):
+        if c.start() < last or not (m := full.match(text, c.start())):
             continue
         q = _build(m, text, source)
         if q is False:  # a range whose ends disagree: read the first number alone
-            m = single.match(text, pos)
+            m = single.match(text, c.start())
             q = _build(m, text, source) if m else None
+        last = m.end() if m else c.start() + 1
         if q:
             # a bare amount just before (3万、5亿元) may become a member of the list
             bare = out and not (out[-1].unit or out[-1].qualifier)
             floor = (out[-1].start if bare else out[-1].end) if out else 0
             members = _list_members(text, source, q, m, floor)
-            if members and out and out[-1].end > members[0].start:
-                if (out[-1].start, out[-1].end) != (members[0].start, members[0].end):
-                    members = []  # never overlap a quantity already read
-                else:
+            if members and out and out[-1].end > members[0].start:  # never overlap what was read
+                if (out[-1].start, out[-1].end) == (members[0].start, members[0].end):
                     out.pop()
-            out.extend(members)
-            out.append(q)
-        last = m.end() if m else pos + 1
+                else:
+                    members = []
+            out += [*members, q]
     return out
 
 
@@ -239,67 +238,57 @@ def _list_members(
     """
     if m["pre"] or m["pct"] or q.value_high is not None or not q.unit_surface:
         return []
-    unit = _unit(q.unit_surface)
-    members: list[Quantity] = []
-    end = q.start
+    unit, members, end = _unit(q.unit_surface), [], q.start
     while end - 1 > floor and text[end - 1] == "、":
         mm = _LIST_MEMBER.search(text, max(floor, end - 40), end)
         if not mm:
             break
-        mag = MAGNITUDES[mm["mag"] or m["mag"]] if mm["mag"] or m["mag"] else 1
         factor = _split(unit)[1] if mm["mag"] else unit.factor  # 3万、5亿元 vs 3、5万元
+        mag = MAGNITUDES.get(mm["mag"] or m["mag"], 1)
         value = parse_decimal((mm["sign"] or "") + mm["n"]) * mag * factor
-        members.append(_quantity(source, mm.start(), end - 1, value, None, q.unit, "",
-                                 q.kind, q.unit_surface))
+        members.append(Quantity(source[mm.start() : end - 1], float(value), q.unit, "",
+                                mm.start(), end - 1, q.kind, None, q.unit_surface))
         end = mm.start()
     return members[::-1]
 
 
 def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
-    """A Quantity from a match, None if it is none, False if the range must be split.
-
-    ``text`` is the simplified copy that was matched, ``source`` the text to quote.
-    """
+    """The Quantity of a match in ``text`` (quoted from ``source``); None if it states no
+    amount, False if it is a range to split."""
     g = m.groupdict()
-    n1: str = g["n1"] or g["pn1"]
-    n2: str | None = g.get("n2") or g.get("pn2")
-    numerals = (n1, n2) if n2 else (n1,)
-    start, end = m.start(), m.end()
+    n1, n2 = g["n1"] or g["pn1"], g.get("n2") or g.get("pn2")
+    numerals, start, end = [n for n in (n1, n2) if n], m.start(), m.end()
+    idioms = _IDIOM.finditer(text, max(0, start - 8), end + 8)
     if any(n[0] in _CN_NUMERAL_CHARS for n in numerals) and (
-        any(_DIGIT_STRING.fullmatch(n) for n in numerals) or _in_idiom(text, start, end)
+        any(map(_DIGIT_STRING.fullmatch, numerals))
+        or any(i.start() < end and i.end() > start for i in idioms)
     ):
         return None
-    words = (g["pre"], g.get("mid"), g["post"])
+    words = (g["pre"], g["mid"], g["post"])
     qualifier = next((load_qualifiers()[w].qualifier for w in words if w), "")
     try:
-        if g["pct"]:
-            scale = 10 if g["pct"] == "千分之" else 1
-            low, high = (None if n is None else _percent(n) / scale for n in (n1, n2))
-            if high is not None and low > high:
-                return None  # a range from high to low is refused
-            return _quantity(source, start, end, low, high, "%", qualifier, "percent", g["pct"])
-        usurf = g["ua"] or g["ub"] or ""
-        unit = _unit(usurf)
-        if n1 == "一" and not n2 and (unit is None or unit.kind in ("count", "other")):
-            return None  # an article before a measure word (一家企业, 一批, 一周), not 一倍, 一成
-        if unit and text.startswith(NOT_UNITS, m.start("ua" if g["ua"] else "ub")):
-            return None
-        if unit and unit.unit == "年" and all(
-            _YEAR.fullmatch(n.translate(FULLWIDTH)) for n in numerals
-        ):
-            return None  # a year or a range of years: 2003年, 2020—2022年
-        period = text.endswith("前", 0, start) and not text.endswith("提前", 0, start)
-        if unit and unit.unit in PERIOD_UNITS and (period or text.startswith(("来", "以来"), end)):
-            return None  # a period, not an amount: 前7个月, 10年来
-        if unit is None and not qualifier and not re.search(
-            "[万亿]", (g["mag"] or "") + (g.get("mag1") or "") + (n2 or n1)
-        ):
-            return None  # a bare number: list item, document number, year range
-        if g["mag"] and m.end("mag") == end and _TAIL_DIGIT.match(text, end):
-            return None  # 1万2, 1万两千: a colloquial tail that is not read, so no amount
-        factor = unit.factor if unit else Decimal(1)
-        value = parse_decimal(n2 or n1) * (MAGNITUDES[g["mag"]] if g["mag"] else 1) * factor
-        low, high = (_range_low(g, n1, n2, unit), value) if n2 else (value, None)
+        if g["pct"]:  # 百分之, 千分之 (百分之百 = 100)
+            unit = Unit(g["pct"], "%", Decimal("0.1" if g["pct"] == "千分之" else 1), "percent")
+            ends = (parse_decimal("100" if n == "百" else n) * unit.factor for n in numerals)
+            low, high = next(ends), next(ends, None)
+        else:
+            unit = _unit(g["ua"] or g["ub"] or "") or _BARE
+            if n1 == "一" and not n2 and unit.kind in ("count", "other"):
+                return None  # an article (一家企业, 一批, 一周), not an amount (一倍, 一成)
+            if unit.surface and text.startswith(NOT_UNITS, m.start("ua" if g["ua"] else "ub")):
+                return None
+            if unit.unit == "年" and all(_YEAR.fullmatch(n.translate(FULLWIDTH)) for n in numerals):
+                return None  # a year or a range of years: 2003年, 2020—2022年
+            after_qian = text.endswith("前", 0, start) and not text.endswith("提前", 0, start)
+            if unit.unit in PERIOD_UNITS and (after_qian or text.startswith(("来", "以来"), end)):
+                return None  # a period, not an amount: 前7个月, 10年来
+            mags = (g["mag"] or "") + (g.get("mag1") or "") + (n2 or n1)
+            if not unit.surface and not qualifier and not re.search("[万亿]", mags):
+                return None  # a bare number: list item, document number, year range
+            if g["mag"] and m.end("mag") == end and _TAIL_DIGIT.match(text, end):
+                return None  # 1万2, 1万两千: a colloquial tail that is not read, so no amount
+            value = parse_decimal(n2 or n1) * MAGNITUDES.get(g["mag"], 1) * unit.factor
+            low, high = (_range_low(g, n1, n2, unit), value) if n2 else (value, None)
     except InputError:  # a malformed numeral (十十, 一百十)
         return False if n2 else None
     if low is None:
@@ -310,45 +299,24 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
         high = -high
     if high is not None and low > high:
         return None  # a range from high to low (5-3家) is refused
-    unit = unit or Unit("", "", Decimal(1), "other")
-    return _quantity(source, start, end, low, high, unit.unit, qualifier, unit.kind, usurf)
+    return Quantity(source[start:end], float(low), unit.unit, qualifier, start, end, unit.kind,
+                    None if high is None else float(high), unit.surface)
 
 
-def _unit(surface: str) -> Unit | None:
-    """The unit or measure word written ``surface``, or None."""
-    return load_units().get(surface) or load_measure_words().get(surface)
-
-
-def _range_low(g: dict[str, Any], n1: str, n2: str, unit: Unit | None) -> Decimal | None:
+def _range_low(g: dict[str, Any], n1: str, n2: str, unit: Unit) -> Decimal | None:
     """Low end of a range in base units, or None when the two ends disagree."""
-    u1 = _unit(g["u1"] or "")
-    if u1 and (unit is None or u1.unit != unit.unit):
+    u1, core1 = _unit(g["u1"] or ""), parse_decimal(n1)
+    if u1 and u1.unit != unit.unit:
         return None
-    core1 = parse_decimal(n1)
+    prefix, base = _split(unit)
     if g["mag1"] or u1:
-        mult = MAGNITUDES[g["mag1"]] if g["mag1"] else 1
-    else:
-        mult = _inherited(n2, g["mag"], unit, core1)
-    return core1 * mult * (u1.factor if u1 else _split(unit)[1])
-
-
-def _split(unit: Unit | None) -> tuple[str, Decimal]:
-    """A unit's 万/亿 prefix and its factor without it: 万元 -> (万, 1); None -> ("", 1)."""
-    if unit is None:
-        return "", Decimal(1)
-    prefixes = ("万亿", "亿", "千万", "百万", "万")
-    prefix = next((p for p in prefixes if unit.surface.startswith(p) and unit.surface != p), "")
-    rest = _unit(unit.surface[len(prefix) :])
-    return prefix, rest.factor if prefix and rest and rest.unit == unit.unit else unit.factor
-
-
-def _inherited(n2: str, mag: str | None, unit: Unit | None, core1: Decimal) -> int:
-    """The 千/万/亿 multiplier the high end carries and a bare low end shares (3-5万)."""
-    if n2[0] in "0123456789０１２３４５６７８９":
-        prefix = mag or _split(unit)[0]
-        return MAGNITUDES[prefix] if prefix and core1 <= parse_decimal(n2) else 1
-    # Chinese high end: the longest trailing run of 十百千万亿 (with 千, 万 or 亿) that
-    # leaves a core not smaller than the low end: 三到五千万 -> 千万, 三千到五千万 -> 万.
+        return core1 * MAGNITUDES.get(g["mag1"], 1) * (u1.factor if u1 else base)
+    # A bare low end shares the high end's 千/万/亿 if it is not larger than the high end's core:
+    # written after it or in its unit (3-5万, 3-5万元), or the longest such run of a Chinese
+    # numeral (三到五千万: 千万, 三千到五千万: 万).
+    if n2[0] in _DIGITS:
+        prefix = g["mag"] or prefix
+        return core1 * (MAGNITUDES[prefix] if prefix and core1 <= parse_decimal(n2) else 1) * base
     last = max((i for i, c in enumerate(n2) if c not in "十百千万亿"), default=len(n2))
     for j in range(last + 1, len(n2)):
         try:
@@ -356,25 +324,12 @@ def _inherited(n2: str, mag: str | None, unit: Unit | None, core1: Decimal) -> i
         except InputError:
             continue
         if mult >= 1000 and core1 <= core2:
-            return int(mult)
-    return 1
+            return core1 * mult * base
+    return core1 * base
 
 
-def _percent(n: str) -> Decimal:
-    """Value after 百分之 (百分之百 = 100)."""
-    return Decimal(100) if n == "百" else parse_decimal(n)
-
-
-def _in_idiom(text: str, start: int, end: int) -> bool:
-    """True when [start, end) overlaps a fixed expression."""
-    found = _IDIOM_RE.finditer(text, max(0, start - 8), end + 8)
-    return any(s.start() < end and s.end() > start for s in found)
-
-
-def _quantity(
-    text: str, start: int, end: int, low: Decimal, high: Decimal | None,
-    unit: str, qualifier: str, kind: str, usurf: str,
-) -> Quantity:
-    """Assemble a Quantity (values as floats)."""
-    high_ = None if high is None else float(high)
-    return Quantity(text[start:end], float(low), unit, qualifier, start, end, kind, high_, usurf)
+def _split(unit: Unit) -> tuple[str, Decimal]:
+    """A unit's 万/亿 prefix and its factor without it: 万元 -> (万, 1), 千克 -> ("", 1)."""
+    prefixes = ("万亿", "亿", "千万", "百万", "万")
+    prefix = next((p for p in prefixes if unit.surface.startswith(p)), "")
+    return prefix, unit.factor / MAGNITUDES[prefix] if prefix else unit.factor
