@@ -1,6 +1,6 @@
-"""Numbers written in Arabic digits, Chinese numerals or a mix (``1.4万``, ``1万2千``), both ways.
+"""Numbers in Arabic digits, Chinese numerals or a mix (``1.4万``, ``1万2千``), read and written.
 
-:func:`parse_decimal` reads one number exactly (``1.4万`` is 14000, not 14000.000000000002);
+:func:`parse_decimal` reads one exactly (``1.4万`` is 14000, not 14000.000000000002);
 :func:`render_number` writes one in a chosen form (the tests check round trips).
 """
 
@@ -16,26 +16,27 @@ from online_economy.errors import InputError
 FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _TO_FULLWIDTH = {ascii_: wide for wide, ascii_ in FULLWIDTH.items()}
 _PLAIN_DIGITS = "〇一二三四五六七八九"  # also digit strings such as 二〇二〇
+_CN_ASCII = str.maketrans("零" + _PLAIN_DIGITS, "00123456789")
 #: Chinese digits (两 only as a digit, never in digit strings or decimals).
 CN_DIGITS: dict[str, int] = {c: i for i, c in enumerate(_PLAIN_DIGITS)} | {"零": 0, "两": 2}
-
 #: Magnitude words written after an Arabic number (``1.4万``, ``3千万``, ``2万亿``).
 MAGNITUDES: dict[str, int] = {
     "万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "亿": 10**8,
     "千万": 10**7, "百万": 10**6, "十万": 10**5, "万": 10**4, "千": 10**3,
 }
-_MAG_ALT = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 _ARABIC_RE = re.compile(
-    rf"(?P<int>[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?P<mag>{_MAG_ALT})?"
+    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?"
+    rf"(?P<mag>{'|'.join(sorted(MAGNITUDES, key=len, reverse=True))})?"
 )
 _CN_RE = re.compile(
     r"(?:(?P<digits>[零〇一二三四五六七八九]{2,})|(?P<int>[零〇一二两三四五六七八九十百千万亿]+))"
     r"(?:点(?P<frac>[零〇一二三四五六七八九]+))?"
 )
 #: Below 10,000: 千, 百, 十 at most once each and in order; 零 only before a digit.
+_D = "[一二两三四五六七八九]"
 _SECTION_RE = re.compile(
-    r"(?:[零〇]?(?P<d1000>[一二两三四五六七八九])千)?(?:[零〇]?(?P<d100>[一二两三四五六七八九])百)?"
-    r"(?:[零〇]?(?P<d10>[一二两三四五六七八九])十|^十)?(?:(?P<zero>[零〇])?(?P<d1>[一二两三四五六七八九]))?"
+    rf"(?:[零〇]?(?P<d1000>{_D})千)?(?:[零〇]?(?P<d100>{_D})百)?(?:[零〇]?(?P<d10>{_D})十|^十)?"
+    rf"(?:(?P<zero>[零〇])?(?P<d1>{_D}))?"
 )
 #: One Arabic part of a mixed form with its magnitude: ``1万2千``, ``3亿5000万``.
 _MIXED_PART = re.compile(r"([0-9]+)(亿|千万|百万|万|千|百)")
@@ -44,7 +45,6 @@ _MIXED_MAGS = MAGNITUDES | {"百": 100}
 SIGNS = "-−－负"
 #: Longest integer part read, in digits: anything longer is no real amount.
 MAX_INT_DIGITS = 15
-
 FORMS = ("arabic", "grouped", "fullwidth", "chinese", "magnitude")
 
 
@@ -54,11 +54,8 @@ def parse_number(s: str) -> float:
 
 
 def parse_decimal(s: str) -> Decimal:
-    """Exact value of one number, sign (``-5``, ``负3``) and mixed forms (``1万2千``) included.
-
-    Raises :class:`~online_economy.errors.InputError` (a ``ValueError``) on anything else,
-    also on an integer part of more than :data:`MAX_INT_DIGITS` digits.
-    """
+    """Exact value of one number, sign (``负3``) and mixed forms (``1万2千``) included; else
+    :class:`~online_economy.errors.InputError`, also past :data:`MAX_INT_DIGITS` digits."""
     bad = InputError(f"not a number: {s!r}")
     if not isinstance(s, str) or not s:
         raise bad
@@ -76,9 +73,8 @@ def parse_decimal(s: str) -> Decimal:
         value = Decimal(m["int"].replace(",", "") + ("." + m["frac"] if m["frac"] else ""))
         return value * MAGNITUDES[m["mag"]] if m["mag"] else value
     if m := _CN_RE.fullmatch(s):
-        digits = "".join(str(CN_DIGITS[c]) for c in (m["digits"] or ""))
-        frac = "".join(str(CN_DIGITS[c]) for c in (m["frac"] or ""))
-        return Decimal((digits or str(_cn_integer(m["int"], bad))) + ("." + frac if frac else ""))
+        whole = m["digits"].translate(_CN_ASCII) if m["digits"] else str(_cn_integer(m["int"], bad))
+        return Decimal(whole + ("." + m["frac"].translate(_CN_ASCII) if m["frac"] else ""))
     raise bad
 
 
@@ -106,18 +102,17 @@ def _cn_integer(s: str, bad: InputError, marks: str = "亿万", lead_zero: bool 
 
 
 def render_number(value: int | float | Decimal | str, form: str = "arabic") -> str:
-    """Write a non-negative number in one of :data:`FORMS`.
-
-    ``arabic`` 12345.6, ``grouped`` 12,345.6, ``fullwidth`` １２３４５．６,
-    ``chinese`` 一万二千三百四十五点六, ``magnitude`` 1.23456万 (亿 from 10^8 up).
-    """
+    """Write a non-negative number in one of :data:`FORMS`: ``arabic`` 12345.6, ``grouped``
+    12,345.6, ``fullwidth`` １２３４５．６, ``chinese`` 一万二千三百四十五点六, ``magnitude``
+    1.23456万 (亿 from 10^8 up)."""
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation as exc:
         raise InputError(f"not a number: {value!r}") from exc
     if not d.is_finite() or d < 0:
         raise InputError(f"cannot render {value!r}")
-    whole, _, frac = _plain(d).partition(".")
+    whole, _, frac = format(d, "f").partition(".")
+    frac = frac.rstrip("0")
     point = "." + frac if frac else ""
     if form == "arabic":
         return whole + point
@@ -127,28 +122,22 @@ def render_number(value: int | float | Decimal | str, form: str = "arabic") -> s
         return (whole + point).translate(_TO_FULLWIDTH)
     if form == "magnitude":
         mag = "亿" if d >= 10**8 else "万"
-        return _plain(d / MAGNITUDES[mag]) + mag
+        return render_number(d / MAGNITUDES[mag]) + mag
     if form == "chinese":
-        frac = "".join(_PLAIN_DIGITS[int(c)] for c in frac)
-        return (_cn_render(int(whole)) or "零") + ("点" + frac if frac else "")
+        text = _cn_render(int(whole)) or "零"
+        text = text[1:] if text.startswith("一十") else text  # 十五, not 一十五
+        return text + ("点" + "".join(_PLAIN_DIGITS[int(c)] for c in frac) if frac else "")
     raise InputError(f"unknown form {form!r}; expected one of {', '.join(FORMS)}")
 
 
-def _plain(d: Decimal) -> str:
-    """Positional notation without exponent or trailing zeros."""
-    text = format(d, "f")
-    return (text.rstrip("0").rstrip(".") if "." in text else text) or "0"
-
-
-def _cn_render(n: int, leading: bool = True) -> str:
-    """Standard Chinese numeral of a positive integer (``十五`` only at the very start)."""
+def _cn_render(n: int) -> str:
+    """Standard Chinese numeral of a non-negative integer ("" for 0)."""
     for mark in "亿万":
         level = MAGNITUDES[mark]
         if n >= level:
             hi, lo = divmod(n, level)
-            tail = ("零" if lo < level // 10 else "") + _cn_render(lo, False) if lo else ""
-            return _cn_render(hi, leading) + mark + tail
+            tail = ("零" if lo < level // 10 else "") + _cn_render(lo) if lo else ""
+            return _cn_render(hi) + mark + tail
     places = zip(f"{n:04d}", ("千", "百", "十", ""), strict=True)
     text = "".join(_PLAIN_DIGITS[int(c)] + (name if c != "0" else "") for c, name in places)
-    text = re.sub("〇+", "零", text).strip("零")
-    return text[1:] if leading and text.startswith("一十") else text
+    return re.sub("〇+", "零", text).strip("零")

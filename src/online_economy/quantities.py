@@ -166,13 +166,13 @@ def _unit(surface: str) -> Unit | None:
     return load_units().get(surface) or load_measure_words().get(surface)
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(full pattern, pattern without ranges, characters a match can start with)."""
+
+    def _alt(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
     quals = load_qualifiers()
     before = [w for w in sorted(quals, key=len, reverse=True) if quals[w].position == "before"]
     after = [w for w in quals if quals[w].position == "after"]
@@ -194,19 +194,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 def extract_quantities(text: str) -> list[Quantity]:
-    """All quantities stated in ``text``, sorted by start offset, never overlapping.
-
-    Matching runs on a simplified copy (萬 -> 万, 億 -> 亿; one character for one), and
-    surfaces are cut from ``text`` itself.
-    """
+    """All quantities stated in ``text`` by start offset, never overlapping; matched on a
+    simplified copy (萬 -> 万, 億 -> 亿; one character for one), quoted from ``text``."""
     if not isinstance(text, str):
         raise InputError(f"expected text, got {type(text).__name__}")
     source, text = text, to_simplified(text)
     full, single, starts = _patterns()
     out: list[Quantity] = []
     last = 0
-    # The pattern starts with lookbehinds, so re cannot skip ahead by itself: visit only
-    # the characters a match can start with (leftmost match, as re.search).
+    # visit only the characters a match can start with (its lookbehinds stop re skipping ahead)
     for c in starts.finditer(text):
         if c.start() < last or not (m := full.match(text, c.start())):
             continue
@@ -219,7 +215,7 @@ def extract_quantities(text: str) -> list[Quantity]:
             # a bare amount just before (3万、5亿元) may become a member of the list
             bare = out and not (out[-1].unit or out[-1].qualifier)
             floor = (out[-1].start if bare else out[-1].end) if out else 0
-            members = _list_members(text, source, q, m, floor)
+            members = _members(text, source, q, m, floor)
             if members and out and out[-1].end > members[0].start:  # never overlap what was read
                 if (out[-1].start, out[-1].end) == (members[0].start, members[0].end):
                     out.pop()
@@ -229,13 +225,8 @@ def extract_quantities(text: str) -> list[Quantity]:
     return out
 
 
-def _list_members(
-    text: str, source: str, q: Quantity, m: re.Match[str], floor: int
-) -> list[Quantity]:
-    """Bare numbers of a 、-list ending in ``q`` (``8.2、5.0个百分点``), each with its unit.
-
-    A member keeps its own surface (``8.2``) and magnitude, else takes the last item's.
-    """
+def _members(text: str, source: str, q: Quantity, m: re.Match[str], floor: int) -> list[Quantity]:
+    """Bare numbers of a 、-list ending in ``q`` (``8.2、5.0个百分点``), with its unit."""
     if m["pre"] or m["pct"] or q.value_high is not None or not q.unit_surface:
         return []
     unit, members, end = _unit(q.unit_surface), [], q.start
