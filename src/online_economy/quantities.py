@@ -24,7 +24,7 @@ from typing import Any
 
 from online_economy import paths
 from online_economy.errors import InputError
-from online_economy.numerals import FULLWIDTH, MAGNITUDES, MAX_INT_DIGITS, SIGNS, parse_decimal
+from online_economy.numerals import MAGNITUDES, MAX_INT_DIGITS, SIGNS, parse_decimal
 from online_economy.simplified import to_simplified
 
 KINDS = ("count", "money", "percent", "percentage_points", "multiple", "weight", "other")
@@ -68,10 +68,8 @@ _GUARD = (
 )
 _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 _SIGN = rf"[{SIGNS}](?=[0-9０-９])"
-_TAIL_DIGIT = re.compile("[0-9０-９一二两三四五六七八九]")  # 1万2, 1万两千
-_DIGIT_STRING = re.compile("[零〇一二两三四五六七八九]{2,}")  # 二〇二〇, 三四个
 _IDIOM = re.compile("|".join(IDIOMS))
-_YEAR = re.compile(r"[12][0-9]{3}")
+_TAIL_DIGIT = re.compile("[0-9０-９一二两三四五六七八九]")  # 1万2, 1万两千
 #: A number ending right before a list comma: ``8.2、`` in ``8.2、5.0个百分点``.
 _LIST_MEMBER = re.compile(
     r"(?<![0-9０-９A-Za-z.．,_^＾/／])(?P<sign>[-−－](?=[0-9]))?"
@@ -188,9 +186,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         rf"(?:(?P<mag1>{_MAG})?(?P<u1>{unit})?{_SEP}(?P<sign2>{_SIGN})?(?P<n2>{_NUM}))?{tail}){post}"
     )
     single = rf"{head}(?:{pct}|(?P<n1>{_NUM}){tail}){post}"
-    first = {w[0] for w in before} | set(_DIGITS + "零〇一二两三四五六七八九十百千" + SIGNS)
-    starts = re.compile("[" + re.escape("".join(sorted(first))) + "]")
-    return re.compile(full), re.compile(single), starts
+    first = "".join({w[0] for w in before} | set(_DIGITS + _CN_NUMERAL_CHARS + SIGNS))
+    return re.compile(full), re.compile(single), re.compile(f"[{re.escape(first)}]")
 
 
 def extract_quantities(text: str) -> list[Quantity]:
@@ -251,52 +248,50 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
     numerals, start, end = [n for n in (n1, n2) if n], m.start(), m.end()
     idioms = _IDIOM.finditer(text, max(0, start - 8), end + 8)
     if any(n[0] in _CN_NUMERAL_CHARS for n in numerals) and (
-        any(map(_DIGIT_STRING.fullmatch, numerals))
+        any(re.fullmatch("[零〇一二两三四五六七八九]{2,}", n) for n in numerals)  # 二〇二〇, 三四个
         or any(i.start() < end and i.end() > start for i in idioms)
     ):
         return None
     words = (g["pre"], g["mid"], g["post"])
     qualifier = next((load_qualifiers()[w].qualifier for w in words if w), "")
+    if g["pct"]:  # 百分之 or 千分之 (‰)
+        unit = Unit(g["pct"], "%", Decimal("0.1" if g["pct"] == "千分之" else 1), "percent")
+    else:
+        unit = _unit(g["ua"] or g["ub"] or "") or _BARE
+    if n1 == "一" and not n2 and unit.kind in ("count", "other"):
+        return None  # an article (一家企业, 一批, 一周), not an amount (一倍, 一成)
+    if (g["ua"] or g["ub"]) and text.startswith(NOT_UNITS, m.start("ua" if g["ua"] else "ub")):
+        return None
+    if unit.unit == "年" and all(re.fullmatch("[12１２][0-9０-９]{3}", n) for n in numerals):
+        return None  # a year or a range of years: 2003年, 2020—2022年
+    after_qian = text.endswith("前", 0, start) and not text.endswith("提前", 0, start)
+    if unit.unit in PERIOD_UNITS and (after_qian or text.startswith(("来", "以来"), end)):
+        return None  # a period, not an amount: 前7个月, 10年来
+    mags = (g["mag"] or "") + (g.get("mag1") or "") + (n2 or n1)
+    if not unit.surface and not qualifier and not re.search("[万亿]", mags):
+        return None  # a bare number: list item, document number, year range
+    if g["mag"] and m.end("mag") == end and _TAIL_DIGIT.match(text, end):
+        return None  # 1万2, 1万两千: a colloquial tail that is not read, so no amount
     try:
-        if g["pct"]:  # 百分之, 千分之 (百分之百 = 100)
-            unit = Unit(g["pct"], "%", Decimal("0.1" if g["pct"] == "千分之" else 1), "percent")
-            ends = (parse_decimal("100" if n == "百" else n) * unit.factor for n in numerals)
-            low, high = next(ends), next(ends, None)
-        else:
-            unit = _unit(g["ua"] or g["ub"] or "") or _BARE
-            if n1 == "一" and not n2 and unit.kind in ("count", "other"):
-                return None  # an article (一家企业, 一批, 一周), not an amount (一倍, 一成)
-            if unit.surface and text.startswith(NOT_UNITS, m.start("ua" if g["ua"] else "ub")):
-                return None
-            if unit.unit == "年" and all(_YEAR.fullmatch(n.translate(FULLWIDTH)) for n in numerals):
-                return None  # a year or a range of years: 2003年, 2020—2022年
-            after_qian = text.endswith("前", 0, start) and not text.endswith("提前", 0, start)
-            if unit.unit in PERIOD_UNITS and (after_qian or text.startswith(("来", "以来"), end)):
-                return None  # a period, not an amount: 前7个月, 10年来
-            mags = (g["mag"] or "") + (g.get("mag1") or "") + (n2 or n1)
-            if not unit.surface and not qualifier and not re.search("[万亿]", mags):
-                return None  # a bare number: list item, document number, year range
-            if g["mag"] and m.end("mag") == end and _TAIL_DIGIT.match(text, end):
-                return None  # 1万2, 1万两千: a colloquial tail that is not read, so no amount
-            value = parse_decimal(n2 or n1) * MAGNITUDES.get(g["mag"], 1) * unit.factor
-            low, high = (_range_low(g, n1, n2, unit), value) if n2 else (value, None)
+        core = [parse_decimal("100" if n == "百" else n) for n in numerals]  # 百分之百
+        scale = MAGNITUDES.get(g["mag"], 1) * unit.factor
+        low, high = core[0] * scale, core[-1] * scale if n2 else None
+        if n2 and not g["pct"]:
+            low = _range_low(g, core[0], n2, unit)
     except InputError:  # a malformed numeral (十十, 一百十)
         return False if n2 else None
     if low is None:
         return False
-    if g["sign"]:
-        low = -low
-    if g.get("sign2"):
-        high = -high
+    low, high = -low if g["sign"] else low, -high if g.get("sign2") else high
     if high is not None and low > high:
         return None  # a range from high to low (5-3家) is refused
     return Quantity(source[start:end], float(low), unit.unit, qualifier, start, end, unit.kind,
                     None if high is None else float(high), unit.surface)
 
 
-def _range_low(g: dict[str, Any], n1: str, n2: str, unit: Unit) -> Decimal | None:
+def _range_low(g: dict[str, Any], core1: Decimal, n2: str, unit: Unit) -> Decimal | None:
     """Low end of a range in base units, or None when the two ends disagree."""
-    u1, core1 = _unit(g["u1"] or ""), parse_decimal(n1)
+    u1 = _unit(g["u1"] or "")
     if u1 and u1.unit != unit.unit:
         return None
     prefix, base = _split(unit)
