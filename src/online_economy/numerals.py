@@ -54,8 +54,7 @@ def parse_number(s: str) -> float:
 
 
 def parse_decimal(s: str) -> Decimal:
-    """Exact value of one number, sign (``负3``) and mixed forms (``1万2千``) included; else
-    :class:`~online_economy.errors.InputError`, also past :data:`MAX_INT_DIGITS` digits."""
+    """Exact value of one number, sign and mixed forms (``负3``, ``1万2千``) included."""
     bad = InputError(f"not a number: {s!r}")
     if not isinstance(s, str) or not s:
         raise bad
@@ -102,9 +101,7 @@ def _cn_integer(s: str, bad: InputError, marks: str = "亿万", lead_zero: bool 
 
 
 def render_number(value: int | float | Decimal | str, form: str = "arabic") -> str:
-    """Write a non-negative number in one of :data:`FORMS`: ``arabic`` 12345.6, ``grouped``
-    12,345.6, ``fullwidth`` １２３４５．６, ``chinese`` 一万二千三百四十五点六, ``magnitude``
-    1.23456万 (亿 from 10^8 up)."""
+    """Write a non-negative number in one of :data:`FORMS` (magnitude: 万, or 亿 from 10^8)."""
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation as exc:

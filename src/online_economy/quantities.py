@@ -191,8 +191,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 def extract_quantities(text: str) -> list[Quantity]:
-    """All quantities stated in ``text`` by start offset, never overlapping; matched on a
-    simplified copy (萬 -> 万, 億 -> 亿; one character for one), quoted from ``text``."""
+    """All quantities in ``text``, in order and never overlapping (萬, 億 read as 万, 亿)."""
     if not isinstance(text, str):
         raise InputError(f"expected text, got {type(text).__name__}")
     source, text = text, to_simplified(text)
@@ -241,8 +240,7 @@ def _members(text: str, source: str, q: Quantity, m: re.Match[str], floor: int) 
 
 
 def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
-    """The Quantity of a match in ``text`` (quoted from ``source``); None if it states no
-    amount, False if it is a range to split."""
+    """The Quantity of a match, None if it states no amount, False if its range must be split."""
     g = m.groupdict()
     n1, n2 = g["n1"] or g["pn1"], g.get("n2") or g.get("pn2")
     numerals, start, end = [n for n in (n1, n2) if n], m.start(), m.end()
@@ -254,10 +252,9 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
         return None
     words = (g["pre"], g["mid"], g["post"])
     qualifier = next((load_qualifiers()[w].qualifier for w in words if w), "")
+    unit = _unit(g["ua"] or g["ub"] or "") or _BARE
     if g["pct"]:  # 百分之 or 千分之 (‰)
         unit = Unit(g["pct"], "%", Decimal("0.1" if g["pct"] == "千分之" else 1), "percent")
-    else:
-        unit = _unit(g["ua"] or g["ub"] or "") or _BARE
     if n1 == "一" and not n2 and unit.kind in ("count", "other"):
         return None  # an article (一家企业, 一批, 一周), not an amount (一倍, 一成)
     if (g["ua"] or g["ub"]) and text.startswith(NOT_UNITS, m.start("ua" if g["ua"] else "ub")):
@@ -297,9 +294,8 @@ def _range_low(g: dict[str, Any], core1: Decimal, n2: str, unit: Unit) -> Decima
     prefix, base = _split(unit)
     if g["mag1"] or u1:
         return core1 * MAGNITUDES.get(g["mag1"], 1) * (u1.factor if u1 else base)
-    # A bare low end shares the high end's 千/万/亿 if it is not larger than the high end's core:
-    # written after it or in its unit (3-5万, 3-5万元), or the longest such run of a Chinese
-    # numeral (三到五千万: 千万, 三千到五千万: 万).
+    # A bare low end shares the high end's 千/万/亿 (3-5万, 3-5万元; 三到五千万, 三千到五千万: the
+    # longest such run of a Chinese numeral) if not larger than the high end without it.
     if n2[0] in _DIGITS:
         prefix = g["mag"] or prefix
         return core1 * (MAGNITUDES[prefix] if prefix and core1 <= parse_decimal(n2) else 1) * base
@@ -316,6 +312,5 @@ def _range_low(g: dict[str, Any], core1: Decimal, n2: str, unit: Unit) -> Decima
 
 def _split(unit: Unit) -> tuple[str, Decimal]:
     """A unit's 万/亿 prefix and its factor without it: 万元 -> (万, 1), 千克 -> ("", 1)."""
-    prefixes = ("万亿", "亿", "千万", "百万", "万")
-    prefix = next((p for p in prefixes if unit.surface.startswith(p)), "")
+    prefix = (re.match("万亿|亿|千万|百万|万", unit.surface) or [""])[0]
     return prefix, unit.factor / MAGNITUDES[prefix] if prefix else unit.factor
