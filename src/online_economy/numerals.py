@@ -14,7 +14,6 @@ from online_economy.errors import InputError
 
 #: Full-width digits and decimal point -> ASCII.
 FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
-_TO_FULLWIDTH = {ascii_: wide for wide, ascii_ in FULLWIDTH.items()}
 _PLAIN_DIGITS = "〇一二三四五六七八九"  # also digit strings such as 二〇二〇
 _CN_ASCII = str.maketrans("零" + _PLAIN_DIGITS, "00123456789")
 #: Chinese digits (两 only as a digit, never in digit strings or decimals).
@@ -49,7 +48,7 @@ FORMS = ("arabic", "grouped", "fullwidth", "chinese", "magnitude")
 
 
 def parse_number(s: str) -> float:
-    """The value of one written number (``1,000``, ``１２３``, ``1.4万``, ``十五点二``)."""
+    """The value of one written number (``1,000``, ``1.4万``, ``十五点二``), else InputError."""
     return float(parse_decimal(s))
 
 
@@ -116,7 +115,7 @@ def render_number(value: int | float | Decimal | str, form: str = "arabic") -> s
     if form == "grouped":
         return f"{int(whole):,}" + point
     if form == "fullwidth":
-        return (whole + point).translate(_TO_FULLWIDTH)
+        return (whole + point).translate({v: k for k, v in FULLWIDTH.items()})
     if form == "magnitude":
         mag = "亿" if d >= 10**8 else "万"
         return render_number(d / MAGNITUDES[mag]) + mag
