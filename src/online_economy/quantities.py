@@ -1,14 +1,12 @@
 """Every stated quantity in a Chinese text, with exact character offsets.
 
-One regular expression, built from ``data/reference/units.csv``, ``measure_words.txt`` and
-``qualifiers.csv``, finds candidates (qualifier, number or range, magnitude, unit,
-qualifier); rules, each tested in ``tests/test_quantities.py``, drop what states no amount:
-ordinals and names (第一, 周三, 4G), fractions and powers (三分之一, 1/3, 10^5), 一 as an
-article (一家企业; 一倍 is an amount), digit strings and idioms (二〇二〇, 三番五次), years and
-dates (2003年, 3月底), periods (前7个月, 10年来), bare numbers without 万/亿 or a qualifier
-(1、, 2019-2030), ranges from high to low (5-3家) and absurd magnitudes. A range (3至5家,
-3-5万) is one quantity whose value is its low end; a 、-list shares the unit of its last item
-(8.2、5.0个百分点). Values are in base units; a bare number has unit "" and kind other.
+A regular expression built from ``data/reference`` (units.csv, measure_words.txt,
+qualifiers.csv) finds candidates; rules tested in ``tests/test_quantities.py`` drop what
+states no amount: ordinals and names (第一, 周三, 4G), fractions and powers (三分之一, 10^5),
+一 as an article (一家企业, not 一倍), digit strings and idioms (二〇二〇, 三番五次), years,
+dates and periods (2003年, 3月底, 前7个月, 10年来), bare numbers without 万/亿 or a qualifier
+(1、, 2019-2030), ranges from high to low (5-3家) and absurd magnitudes. A range (3-5万) is
+one quantity valued at its low end; a 、-list shares its last unit (8.2、5.0个百分点).
 """
 
 from __future__ import annotations
