@@ -14,10 +14,9 @@ from online_economy.errors import InputError
 
 #: Full-width digits and decimal point -> ASCII.
 FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
-_PLAIN_DIGITS = "〇一二三四五六七八九"  # also digit strings such as 二〇二〇
-_CN_ASCII = str.maketrans("零" + _PLAIN_DIGITS, "00123456789")
-#: Chinese digits (两 only as a digit, never in digit strings or decimals).
-CN_DIGITS: dict[str, int] = {c: i for i, c in enumerate(_PLAIN_DIGITS)} | {"零": 0, "两": 2}
+_PLAIN_DIGITS = "〇一二三四五六七八九"  # the digits render_number writes
+#: Chinese digits -> ASCII (两 is 2 only as a digit, never in digit strings or decimals).
+_CN_ASCII = str.maketrans("零〇一二两三四五六七八九", "001223456789")
 #: Magnitude words written after an Arabic number (``1.4万``, ``3千万``, ``2万亿``).
 MAGNITUDES: dict[str, int] = {
     "万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "亿": 10**8,
@@ -31,11 +30,10 @@ _CN_RE = re.compile(
     r"(?:(?P<digits>[零〇一二三四五六七八九]{2,})|(?P<int>[零〇一二两三四五六七八九十百千万亿]+))"
     r"(?:点(?P<frac>[零〇一二三四五六七八九]+))?"
 )
-#: Below 10,000: 千, 百, 十 at most once each and in order; 零 only before a digit.
-_D = "[一二两三四五六七八九]"
+#: Below 10,000, digits in ASCII: 千, 百, 十 at most once each and in order; 0 only before a digit.
 _SECTION_RE = re.compile(
-    rf"(?:[零〇]?(?P<d1000>{_D})千)?(?:[零〇]?(?P<d100>{_D})百)?(?:[零〇]?(?P<d10>{_D})十|^十)?"
-    rf"(?:(?P<zero>[零〇])?(?P<d1>{_D}))?"
+    r"(?:0?(?P<d1000>[1-9])千)?(?:0?(?P<d100>[1-9])百)?(?:0?(?P<d10>[1-9])十|^十)?"
+    r"(?:(?P<zero>0)?(?P<d1>[1-9]))?"
 )
 #: One Arabic part of a mixed form with its magnitude: ``1万2千``, ``3亿5000万``.
 _MIXED_PART = re.compile(r"([0-9]+)(亿|千万|百万|万|千|百)")
@@ -83,20 +81,20 @@ def _cn_integer(s: str, bad: InputError, marks: str = "亿万", lead_zero: bool 
             hi, _, lo = s.partition(mark)
             level = MAGNITUDES[mark]
             if len(lo) == 1 and lo in "一二两三四五六七八九":
-                low = CN_DIGITS[lo] * level // 10
+                low = int(lo.translate(_CN_ASCII)) * level // 10
             else:
                 low = _cn_integer(lo, bad, marks[i + 1 :], lead_zero=True) if lo else 0
             return _cn_integer(hi, bad, marks[i + 1 :], lead_zero) * level + low
     if s and s in "零〇":  # 零, 〇 (and 零〇)
         return 0
-    m = _SECTION_RE.fullmatch(s)
+    m = _SECTION_RE.fullmatch(s.translate(_CN_ASCII))
     if not s or not m or (s[0] in "零〇" and not lead_zero):
         raise bad
     total, place = (10 if s[0] == "十" else 0), 1  # place: the worth of a last lone digit
     for mult in (1000, 100, 10):
         if m[f"d{mult}"]:
-            total, place = total + CN_DIGITS[m[f"d{mult}"]] * mult, mult // 10
-    return total + (CN_DIGITS[m["d1"]] * (1 if m["zero"] else place) if m["d1"] else 0)
+            total, place = total + int(m[f"d{mult}"]) * mult, mult // 10
+    return total + (int(m["d1"]) * (1 if m["zero"] else place) if m["d1"] else 0)
 
 
 def render_number(value: int | float | Decimal | str, form: str = "arabic") -> str:
