@@ -113,9 +113,6 @@ class Qualifier:
     meaning_en: str
 
 
-_BARE = Unit("", "", Decimal(1), "other")  # the unit of a number without one
-
-
 def _read_table(path: Path, cls: type, ok: Callable[[Any], bool]) -> dict[str, Any]:
     """A reference CSV with the fields of ``cls`` as columns, by surface; rows must pass ``ok``."""
     columns, table = [f.name for f in fields(cls)], {}
@@ -157,9 +154,10 @@ def load_qualifiers(path: Path | None = None) -> dict[str, Qualifier]:
                        lambda q: q.position in ("before", "after") and q.qualifier in QUALIFIERS)
 
 
-def _unit(surface: str) -> Unit | None:
-    """The unit or measure word written ``surface``, or None."""
-    return load_units().get(surface) or load_measure_words().get(surface)
+def _unit(surface: str | None) -> Unit:
+    """The unit or measure word written ``surface``; for none, unit "" of kind other."""
+    found = load_units().get(surface or "") or load_measure_words().get(surface or "")
+    return found or Unit("", "", Decimal(1), "other")
 
 
 @lru_cache(maxsize=1)
@@ -250,7 +248,7 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
         return None
     words = (g["pre"], g["mid"], g["post"])
     qualifier = next((load_qualifiers()[w].qualifier for w in words if w), "")
-    unit = _unit(g["ua"] or g["ub"] or "") or _BARE
+    unit = _unit(g["ua"] or g["ub"])
     if g["pct"]:  # 百分之 or 千分之 (‰)
         unit = Unit(g["pct"], "%", Decimal("0.1" if g["pct"] == "千分之" else 1), "percent")
     if n1 == "一" and not n2 and unit.kind in ("count", "other"):
@@ -286,12 +284,12 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
 
 def _range_low(g: dict[str, Any], core1: Decimal, n2: str, unit: Unit) -> Decimal | None:
     """Low end of a range in base units, or None when the two ends disagree."""
-    u1 = _unit(g["u1"] or "")
-    if u1 and u1.unit != unit.unit:
+    u1 = _unit(g["u1"])
+    if u1.surface and u1.unit != unit.unit:
         return None
     prefix, base = _split(unit)
-    if g["mag1"] or u1:
-        return core1 * MAGNITUDES.get(g["mag1"], 1) * (u1.factor if u1 else base)
+    if g["mag1"] or u1.surface:
+        return core1 * MAGNITUDES.get(g["mag1"], 1) * (u1.factor if u1.surface else base)
     # A bare low end shares the high end's 千/万/亿 (3-5万, 3-5万元; 三到五千万, 三千到五千万: the
     # longest such run of a Chinese numeral) if not larger than the high end without it.
     if n2[0] in _DIGITS:
