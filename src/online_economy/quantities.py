@@ -164,7 +164,7 @@ def _unit(surface: str | None) -> Unit:
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(full pattern, pattern without ranges, characters a match can start with)."""
 
-    def _alt(words: list[str]) -> str:
+    def alt(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     quals = load_qualifiers()
@@ -172,11 +172,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     after = [w for w in quals if quals[w].position == "after"]
     pre = "|".join(f"(?<![{BLOCKED_BEFORE[w]}]){w}" if w in BLOCKED_BEFORE else re.escape(w)
                    for w in before)
-    unit = _alt([*load_units(), *load_measure_words()])
+    unit = alt([*load_units(), *load_measure_words()])
     head = rf"{_GUARD}(?P<pre>{pre})?(?P<sign>{_SIGN})?"
     pct = rf"(?P<pct>百分之|千分之)(?P<pn1>{_PCT_NUM})"
-    tail = rf"(?:(?P<ua>{unit})|(?P<mag>{_MAG})?(?P<mid>{_alt(after)})?(?P<ub>{unit})?)"
-    post = rf"(?P<post>{_alt([a for a in after if len(a) > 1])})?"
+    tail = rf"(?:(?P<ua>{unit})|(?P<mag>{_MAG})?(?P<mid>{alt(after)})?(?P<ub>{unit})?)"
+    post = rf"(?P<post>{alt([a for a in after if len(a) > 1])})?"
     full = (
         rf"{head}(?:{pct}(?:{_SEP}(?:百分之|千分之)?(?P<pn2>{_PCT_NUM}))?|(?P<n1>{_NUM})"
         rf"(?:(?P<mag1>{_MAG})?(?P<u1>{unit})?{_SEP}(?P<sign2>{_SIGN})?(?P<n2>{_NUM}))?{tail}){post}"
