@@ -179,7 +179,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     post = rf"(?P<post>{alt([a for a in after if len(a) > 1])})?"
     full = (
         rf"{head}(?:{pct}(?:{_SEP}(?:百分之|千分之)?(?P<pn2>{_PCT_NUM}))?|(?P<n1>{_NUM})"
-        rf"(?:(?P<mag1>{_MAG})?(?P<u1>{unit})?{_SEP}(?P<sign2>{_SIGN})?(?P<n2>{_NUM}))?{tail}){post}"
+        rf"(?:(?P<mag1>{_MAG})?(?P<u1>{unit})?{_SEP}(?P<sign2>{_SIGN})?(?P<n2>{_NUM}))?"
+        rf"{tail}){post}"
     )
     single = rf"{head}(?:{pct}|(?P<n1>{_NUM}){tail}){post}"
     first = "".join({w[0] for w in before} | set(_DIGITS + _CN_NUMERAL_CHARS + SIGNS))
