@@ -74,15 +74,19 @@ def test_the_server_never_outlives_the_command(tmp_path: Path) -> None:
     import subprocess
     import time
 
-    child = tmp_path / "child.py"
-    child.write_text("import time\ntime.sleep(120)\n")
+    child, ready = tmp_path / "child.py", tmp_path / "ready"
+    child.write_text(f"import pathlib, time\npathlib.Path({str(ready)!r}).touch()\n"
+                     "time.sleep(120)\n")
     wrapper = subprocess.Popen(
         [sys.executable, "-c",
          "import sys; from online_economy import lab; "
          f"sys.exit(lab.serve([sys.executable, {str(child)!r}], {{}}))"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60  # the server has started (a busy machine may be slow)
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists(), "the child server never started"
     wrapper.send_signal(signal.SIGTERM)
     _, err = wrapper.communicate(timeout=30)
     assert wrapper.returncode == 143 and err == "interrupted\n"
