@@ -1,10 +1,8 @@
-"""Word segmentation with jieba, the project user dictionary and stop words.
+"""Word segmentation with jieba (precise mode, HMM on), the project user dictionary and stop words.
 
-Every :class:`Segmenter` owns its own ``jieba.Tokenizer``; jieba's global tokenizer
-(``jieba.dt``), its logger and its warnings are left as they were. Segmentation is
-jieba's precise mode with the HMM on: the HMM joins runs of characters the dictionary
-does not know (爱姆意, 云走秀), and the user dictionary keeps the names and policy terms
-of this text whole. Same input, same output.
+Every :class:`Segmenter` owns its ``jieba.Tokenizer``: jieba's global tokenizer, logger and
+warnings are left as they were. The HMM joins runs of characters the dictionary does not know
+(爱姆意, 云走秀); the user dictionary keeps the names and policy terms of this text whole.
 """
 
 from __future__ import annotations
@@ -28,19 +26,13 @@ if TYPE_CHECKING:
 DEFAULT_USERDICT = paths.REFERENCE / "userdict.txt"
 DEFAULT_STOPWORDS = paths.REFERENCE / "stopwords.txt"
 JIEBA_CACHE = paths.CACHE / "jieba"
-
-_USERDICT_LINE = re.compile(r"^(\S+) ([1-9][0-9]*) ([a-z]+)$")
+_USERDICT_LINE = re.compile(r"(\S+) [1-9][0-9]* [a-z]+")
 _NUMERAL_CHARS = frozenset("0123456789.%％．〇零一二三四五六七八九十百千万亿两")
 
 
 @contextmanager
 def quiet_jieba() -> Iterator[None]:
-    """Silence jieba's logger and import-time warnings for a block, then restore both.
-
-    jieba 0.42.1 logs "Building prefix dict ..." at DEBUG to stderr, has invalid escape
-    sequences (DeprecationWarning on 3.11, SyntaxWarning on 3.12+ when compiled), may
-    import the deprecated ``pkg_resources`` and leaves files unclosed (ResourceWarning).
-    """
+    """Silence jieba's logger and its warnings (invalid escapes, pkg_resources, unclosed files)."""
     logger = logging.getLogger("jieba")
     level = logger.level
     logger.setLevel(logging.CRITICAL + 1)
@@ -66,32 +58,30 @@ class Token(NamedTuple):
     end: int
 
 
+def _lines(path: Path, what: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {what} {path}: {exc}") from exc
+
+
 def load_stopwords(path: Path = DEFAULT_STOPWORDS) -> frozenset[str]:
     """Read a stop-word file: one word a line; ``#`` comments and blank lines skipped."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read stop words {path}: {exc}") from exc
+    lines = _lines(path, "stop words")
     return frozenset(s for line in lines if (s := line.strip()) and not s.startswith("#"))
 
 
 def load_userdict_words(path: Path = DEFAULT_USERDICT) -> list[str]:
-    """The words of a jieba user dictionary, in file order, after checking every line.
+    """The words of a jieba user dictionary, every line checked to be ``word freq tag``.
 
-    Each line must be ``word freq tag`` (freq a positive integer, tag lower-case letters):
-    jieba's loader would take a comment line for a word, and a zero frequency would
-    change jieba's global HMM state (``finalseg.add_force_split``).
+    jieba would take a comment line for a word, and a zero frequency would change its global
+    HMM state (``finalseg.add_force_split``).
     """
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read user dictionary {path}: {exc}") from exc
     words = []
-    for number, line in enumerate(lines, 1):
-        match = _USERDICT_LINE.match(line)
-        if match is None:
+    for number, line in enumerate(_lines(path, "user dictionary"), 1):
+        if not (match := _USERDICT_LINE.fullmatch(line)):
             raise InputError(f"{path}:{number}: expected 'word freq tag', got {line!r}")
-        words.append(match.group(1))
+        words.append(match[1])
     return words
 
 
@@ -105,48 +95,44 @@ def is_numeral(word: str) -> bool:
     return bool(word) and all(ch.isdigit() or ch in _NUMERAL_CHARS for ch in word)
 
 
+def _tokenizer() -> jieba.Tokenizer:
+    """A jieba tokenizer whose prefix-dictionary cache is in ``.cache/jieba``."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir, tokenizer.cache_file = str(JIEBA_CACHE), "jieba.cache"
+    return tokenizer
+
+
 @functools.cache
 def _main_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's main dictionary (word -> frequency, and the total), loaded once per process.
-
-    Every :class:`Segmenter` starts from a copy, so a second one costs a dict copy rather
-    than another load; jieba's prefix-dictionary cache lives in ``.cache/jieba``.
-    """
+    """jieba's main dictionary (word -> frequency, total), loaded once; segmenters copy it."""
     JIEBA_CACHE.mkdir(parents=True, exist_ok=True)
-    base = jieba.Tokenizer()
-    base.tmp_dir = str(JIEBA_CACHE)
-    base.cache_file = "jieba.cache"
+    base = _tokenizer()
     with quiet_jieba():
         base.initialize()
     return base.FREQ, base.total
 
 
 class Segmenter:
-    """jieba segmentation with its own tokenizer, an optional user dictionary and stop words.
+    """jieba with its own tokenizer, an optional user dictionary and stop words.
 
-    ``Segmenter(userdict=None)`` is plain jieba (for comparison); ``stopwords=None`` keeps
-    every word except punctuation, whitespace and numbers in :meth:`words`.
+    ``userdict=None`` is plain jieba (for comparison); ``stopwords=None`` drops only
+    punctuation, whitespace and numbers in :meth:`words`.
     """
 
     def __init__(
-        self,
-        userdict: Path | None = DEFAULT_USERDICT,
-        stopwords: Path | None = DEFAULT_STOPWORDS,
+        self, userdict: Path | None = DEFAULT_USERDICT, stopwords: Path | None = DEFAULT_STOPWORDS
     ) -> None:
         self.userdict = userdict
         self.stopwords = load_stopwords(stopwords) if stopwords is not None else frozenset()
         self.userdict_words = load_userdict_words(userdict) if userdict is not None else []
         freq, total = _main_dictionary()
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.tmp_dir = str(JIEBA_CACHE)
-        self.tokenizer.cache_file = "jieba.cache"
+        self.tokenizer = _tokenizer()
         self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total  # own copy to extend
         self.tokenizer.initialized = True
         self._pos_tokenizer: POSTokenizer | None = None
-        with quiet_jieba():
-            if userdict is not None:
-                with open(userdict, "rb") as handle:
-                    self.tokenizer.load_userdict(handle)
+        if userdict is not None:
+            with quiet_jieba(), open(userdict, "rb") as handle:
+                self.tokenizer.load_userdict(handle)
 
     def __repr__(self) -> str:
         return f"Segmenter(userdict={self.userdict!r}, stopwords={len(self.stopwords)} words)"
@@ -157,16 +143,12 @@ class Segmenter:
 
     def tokens(self, text: str) -> list[Token]:
         """The pieces of :meth:`cut` with their offsets into ``text``."""
-        return [Token(w, s, e) for w, s, e in self.tokenizer.tokenize(_check(text), HMM=True)]
+        return [Token(*t) for t in self.tokenizer.tokenize(_check(text), HMM=True)]
 
     def is_content_word(self, word: str) -> bool:
         """False for stop words, whitespace, punctuation and numbers."""
-        return not (
-            not word.strip()
-            or word in self.stopwords
-            or is_punctuation(word)
-            or is_numeral(word)
-        )
+        return bool(word.strip()) and word not in self.stopwords and not (
+            is_punctuation(word) or is_numeral(word))
 
     def words(self, text: str) -> list[str]:
         """The content words of ``text``, in order (see :meth:`is_content_word`)."""
@@ -178,9 +160,8 @@ class Segmenter:
             with quiet_jieba():
                 import jieba.posseg
 
-                pos = jieba.posseg.POSTokenizer(self.tokenizer)
-                pos.makesure_userdict_loaded()
-            self._pos_tokenizer = pos
+                self._pos_tokenizer = jieba.posseg.POSTokenizer(self.tokenizer)
+                self._pos_tokenizer.makesure_userdict_loaded()
         return self._pos_tokenizer
 
 
