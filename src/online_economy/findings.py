@@ -4,8 +4,6 @@
 ``<!-- findings:start`` and ``<!-- findings:end -->`` in README.md and README.zh-CN.md.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from pathlib import Path
@@ -51,17 +49,9 @@ def markdown_block(lang: str = "en", path: Path | None = None) -> str:
     return "".join(f"- {line}\n" for line in key_findings(lang, path))
 
 
-def readme_block(text: str) -> str | None:
-    """The body of the findings block in a README's ``text``, or None if it has none."""
-    match = BLOCK.search(text)
-    return match.group(2) if match else None
-
-
 def update_readmes(root: Path | None = None, path: Path | None = None) -> list[Path]:
-    """Rewrite the findings blocks of README.md and (if any) README.zh-CN.md; all or nothing.
-
-    Every new text is made before a file is written; returns the files that changed.
-    """
+    """Rewrite the findings blocks of README.md and (if any) README.zh-CN.md, all or nothing
+    (every new text is made before a file is written); return the files that changed."""
     root = paths.ROOT if root is None else Path(root)
     if not (root / READMES["en"]).is_file():
         raise InputError(f"no {READMES['en']} in {root}")

@@ -1,7 +1,5 @@
 """The glossary of Chinese terms: loading it and showing it with where each term first appears."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,11 +48,8 @@ def _where(start: int, end: int, turns: pd.DataFrame | None) -> str:
 def glossary_table(
     terms: Iterable[str] | None = None, turns: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """A display table: term, pinyin, English, first appears (turn and raw-text offset).
-
-    ``terms`` picks and orders rows (all if None); ``turns`` is a frame with columns
-    start, end, role, party, exchange, such as ``parse_transcript(text).turns_frame()``.
-    """
+    """Term, pinyin, English and where it first appears, for ``terms`` (all if None) in order;
+    ``turns`` (such as ``parse_transcript(text).turns_frame()``) places them in turns."""
     glossary = load_glossary()
     if terms is not None:
         terms = list(terms)

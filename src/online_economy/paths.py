@@ -1,7 +1,5 @@
 """Where the project's files are: raw source, reference data, outputs."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 

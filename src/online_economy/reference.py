@@ -4,8 +4,6 @@ UTF-8 without BOM, the exact header, the same number of cells on every line, cel
 A file is parsed once per (path, modification time, size) and every caller gets its own copy.
 """
 
-from __future__ import annotations
-
 import csv
 import io
 from collections.abc import Sequence

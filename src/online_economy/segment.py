@@ -1,11 +1,7 @@
 """Word segmentation with jieba (precise mode, HMM on), the project user dictionary and stop words.
 
-Every :class:`Segmenter` owns its ``jieba.Tokenizer``: jieba's global tokenizer, logger and
-warnings are left as they were. The HMM joins runs of characters the dictionary does not know
-(爱姆意, 云走秀); the user dictionary keeps the names and policy terms of this text whole.
+Each :class:`Segmenter` owns its ``jieba.Tokenizer``; jieba's global state is left alone.
 """
-
-from __future__ import annotations
 
 import functools
 import logging
@@ -14,20 +10,19 @@ import unicodedata
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from online_economy import paths
 from online_economy.errors import InputError
-
-if TYPE_CHECKING:
-    from jieba.posseg import POSTokenizer
 
 DEFAULT_USERDICT = paths.REFERENCE / "userdict.txt"
 DEFAULT_STOPWORDS = paths.REFERENCE / "stopwords.txt"
 JIEBA_CACHE = paths.CACHE / "jieba"
 _USERDICT_LINE = re.compile(r"(\S+) [1-9][0-9]* [a-z]+")
 _NUMERAL_CHARS = frozenset("0123456789.%％．〇零一二三四五六七八九十百千万亿两")
+_SHARED: dict[bool, "Segmenter"] = {}  # get_segmenter's segmenters, with and without userdict
 
 
 @contextmanager
@@ -72,11 +67,8 @@ def load_stopwords(path: Path = DEFAULT_STOPWORDS) -> frozenset[str]:
 
 
 def load_userdict_words(path: Path = DEFAULT_USERDICT) -> list[str]:
-    """The words of a jieba user dictionary, every line checked to be ``word freq tag``.
-
-    jieba would take a comment line for a word, and a zero frequency would change its global
-    HMM state (``finalseg.add_force_split``).
-    """
+    """The words of a jieba user dictionary, every line checked to be ``word freq tag``."""
+    # jieba would take a comment for a word; a zero frequency changes its global HMM state
     words = []
     for number, line in enumerate(_lines(path, "user dictionary"), 1):
         if not (match := _USERDICT_LINE.fullmatch(line)):
@@ -95,29 +87,19 @@ def is_numeral(word: str) -> bool:
     return bool(word) and all(ch.isdigit() or ch in _NUMERAL_CHARS for ch in word)
 
 
-def _tokenizer() -> jieba.Tokenizer:
-    """A jieba tokenizer whose prefix-dictionary cache is in ``.cache/jieba``."""
-    tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir, tokenizer.cache_file = str(JIEBA_CACHE), "jieba.cache"
-    return tokenizer
-
-
 @functools.cache
 def _main_dictionary() -> tuple[dict[str, int], int]:
     """jieba's main dictionary (word -> frequency, total), loaded once; segmenters copy it."""
     JIEBA_CACHE.mkdir(parents=True, exist_ok=True)
-    base = _tokenizer()
+    base = jieba.Tokenizer()
+    base.tmp_dir, base.cache_file = str(JIEBA_CACHE), "jieba.cache"
     with quiet_jieba():
         base.initialize()
     return base.FREQ, base.total
 
 
 class Segmenter:
-    """jieba with its own tokenizer, an optional user dictionary and stop words.
-
-    ``userdict=None`` is plain jieba (for comparison); ``stopwords=None`` drops only
-    punctuation, whitespace and numbers in :meth:`words`.
-    """
+    """jieba with its own tokenizer, an optional user dictionary (None: plain jieba), stop words."""
 
     def __init__(
         self, userdict: Path | None = DEFAULT_USERDICT, stopwords: Path | None = DEFAULT_STOPWORDS
@@ -126,10 +108,10 @@ class Segmenter:
         self.stopwords = load_stopwords(stopwords) if stopwords is not None else frozenset()
         self.userdict_words = load_userdict_words(userdict) if userdict is not None else []
         freq, total = _main_dictionary()
-        self.tokenizer = _tokenizer()
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.tmp_dir, self.tokenizer.cache_file = str(JIEBA_CACHE), "jieba.cache"
         self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total  # own copy to extend
         self.tokenizer.initialized = True
-        self._pos_tokenizer: POSTokenizer | None = None
         if userdict is not None:
             with quiet_jieba(), open(userdict, "rb") as handle:
                 self.tokenizer.load_userdict(handle)
@@ -139,43 +121,24 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """All pieces of ``text`` in order (precise mode, HMM on); they join back to ``text``."""
-        return self.tokenizer.lcut(_check(text), cut_all=False, HMM=True)
+        if not isinstance(text, str):
+            raise InputError(f"expected text (str), got {type(text).__name__}")
+        return self.tokenizer.lcut(text, cut_all=False, HMM=True)
 
     def tokens(self, text: str) -> list[Token]:
         """The pieces of :meth:`cut` with their offsets into ``text``."""
-        return [Token(*t) for t in self.tokenizer.tokenize(_check(text), HMM=True)]
-
-    def is_content_word(self, word: str) -> bool:
-        """False for stop words, whitespace, punctuation and numbers."""
-        return bool(word.strip()) and word not in self.stopwords and not (
-            is_punctuation(word) or is_numeral(word))
+        words = self.cut(text)
+        ends = accumulate(map(len, words))
+        return [Token(w, end - len(w), end) for w, end in zip(words, ends, strict=True)]
 
     def words(self, text: str) -> list[str]:
-        """The content words of ``text``, in order (see :meth:`is_content_word`)."""
-        return [w for w in self.cut(text) if self.is_content_word(w)]
-
-    def pos_tokenizer(self) -> POSTokenizer:
-        """A ``jieba.posseg.POSTokenizer`` on this tokenizer (one per segmenter, with user tags)."""
-        if self._pos_tokenizer is None:
-            with quiet_jieba():
-                import jieba.posseg
-
-                self._pos_tokenizer = jieba.posseg.POSTokenizer(self.tokenizer)
-                self._pos_tokenizer.makesure_userdict_loaded()
-        return self._pos_tokenizer
-
-
-def _check(text: str) -> str:
-    if not isinstance(text, str):
-        raise InputError(f"expected text (str), got {type(text).__name__}")
-    return text
+        """The words of ``text`` in order, without stop words, space, punctuation and numbers."""
+        return [w for w in self.cut(text) if w.strip() and w not in self.stopwords
+                and not is_punctuation(w) and not is_numeral(w)]
 
 
 def get_segmenter(use_userdict: bool = True) -> Segmenter:
     """A shared segmenter (built once per process), with or without the user dictionary."""
-    return _shared_segmenter(bool(use_userdict))
-
-
-@functools.cache
-def _shared_segmenter(use_userdict: bool) -> Segmenter:
-    return Segmenter(userdict=DEFAULT_USERDICT if use_userdict else None)
+    if (key := bool(use_userdict)) not in _SHARED:
+        _SHARED[key] = Segmenter(userdict=DEFAULT_USERDICT if key else None)
+    return _SHARED[key]

@@ -1,9 +1,5 @@
-"""Loading transcripts: bytes -> text, with encoding, BOM and line endings recorded.
-
-Every offset in the project indexes ``Transcript.text``: the decoded text without its BOM.
-"""
-
-from __future__ import annotations
+"""Loading transcripts: bytes -> ``Transcript.text`` (no BOM, line endings as in the file),
+the text every offset in the project indexes."""
 
 import codecs
 import errno
@@ -118,11 +114,9 @@ def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     try:
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        if file.is_symlink():
-            raise InputError(
-                f"{file}: is a symbolic link to {os.readlink(file)}, which does not exist"
-            ) from None
-        raise InputError(f"{file}: no such file") from None
+        missing = (f"is a symbolic link to {os.readlink(file)}, which does not exist"
+                   if file.is_symlink() else "no such file")
+        raise InputError(f"{file}: {missing}") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise InputError(f"{file}: is a loop of symbolic links") from None
@@ -146,7 +140,6 @@ def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def _decoded(data: bytes, shown: object, encoding: str | None = None) -> Transcript:
-    """:func:`decode_bytes`, its errors prefixed with ``shown`` (the file's name)."""
     try:
         return decode_bytes(data, encoding)
     except InputError as exc:
@@ -159,11 +152,6 @@ def read_transcript(
     """Read and decode a transcript file (bytes are decoded here: no newline translation)."""
     file = Path(path)
     return replace(_decoded(read_limited(file, max_bytes), file, encoding), path=file)
-
-
-def sha256_file(path: str | Path) -> str:
-    """The hex sha256 digest of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _inside(path: Path) -> str | None:

@@ -6,8 +6,6 @@ column :data:`QUOTE_COLUMN_FOR` names. A span ``first`` must be the first occurr
 quote; a span mapped to :data:`LINE` must cover one whole paragraph (without its indent).
 """
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 
@@ -66,8 +64,13 @@ def cited_spans(frame: pd.DataFrame, text: str, name: str = "") -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=SPAN_COLUMNS)
 
 
-def _problems_for(frame: pd.DataFrame, text: str, name: str) -> list[str]:
-    """Every problem with the spans of one frame."""
+def check_spans(path_or_frame: Path | str | pd.DataFrame, text: str, name: str = "") -> list[str]:
+    """Problems with every span a data CSV (path or frame) cites; [] means all good."""
+    if isinstance(path_or_frame, pd.DataFrame):
+        frame, name = path_or_frame, name or "<frame>"
+    else:
+        frame = pd.read_csv(path_or_frame, dtype=str, keep_default_na=False, encoding="utf-8")
+        name = name or Path(path_or_frame).stem
     problems = []
     for span in _spans(frame):
         column = quote_column(frame, name, span)
@@ -100,11 +103,3 @@ def _problems_for(frame: pd.DataFrame, text: str, name: str) -> list[str]:
             problems.append(f"{where}: first occurrence of {quote!r} is at {first}")
     return problems
 
-
-def check_spans(path_or_frame: Path | str | pd.DataFrame, text: str, name: str = "") -> list[str]:
-    """Problems with every span a data CSV (path or frame) cites; [] means all good."""
-    if isinstance(path_or_frame, pd.DataFrame):
-        return _problems_for(path_or_frame, text, name or "<frame>")
-    path = Path(path_or_frame)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    return _problems_for(frame, text, name or path.stem)

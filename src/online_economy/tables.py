@@ -1,9 +1,5 @@
-"""Tidy tables of a parsed transcript: turns, sentences, domain mentions, quantities, coverage.
-
-Every row keeps the character offsets of the words it stands for.
-"""
-
-from __future__ import annotations
+"""Tidy tables of a parsed transcript (turns, sentences, domain mentions, quantities, coverage);
+every row keeps the character offsets of the words it stands for."""
 
 import re
 from bisect import bisect_right
@@ -140,20 +136,6 @@ def coverage_table(parsed: ParsedTranscript) -> pd.DataFrame:
     frame = frame.merge(answers[["turn", "exchange", "party"]]).astype({"mentions": int})
     return frame[["domain", "domain_zh", "category", "exchange", "party", "turn", "basis",
                   "mentions"]]
-
-
-def coverage_matrix(
-    parsed: ParsedTranscript, bases: tuple[str, ...] = MENTION_BASES
-) -> pd.DataFrame:
-    """Mentions of the given bases per answer: rows the twelve domains, columns the answers."""
-    table = coverage_table(parsed)
-    table = table[table["basis"].isin(bases)]
-    table["answer"] = table["exchange"].astype(str) + ". " + table["party"]
-    wide = table.pivot_table(
-        index="domain_zh", columns="answer", values="mentions", aggfunc="sum", sort=False
-    )
-    wide.index.name, wide.columns.name = "domain", None
-    return wide
 
 
 def write_processed(out_dir: Path | None = None) -> list[Path]:

@@ -1,7 +1,5 @@
 """The three categories, twelve domains, domain terms and named entities (data/reference)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -29,17 +27,13 @@ _COLUMNS = {
 _COUNTS = ("order", "mentions")
 
 
-def _fail(frame: pd.DataFrame, row: int, message: str) -> InputError:
-    """An InputError naming the file and CSV line (header = line 1) of ``row``."""
-    return InputError(f"{Path(frame.attrs['path']).name} line {row + 2}: {message}")
-
-
-def _first(frame: pd.DataFrame, bad: pd.Series, message: str, col: str = "") -> None:
-    """Fail on the first ``bad`` row; ``{}`` in ``message`` shows its ``col`` value."""
+def _first(frame: pd.DataFrame, bad: pd.Series, message: str, values: object = None) -> None:
+    """Fail naming the file and CSV line of the first ``bad`` row (``{}``: its ``values``)."""
     hits = bad.to_numpy(dtype=bool, na_value=False)
     if hits.any():
         row = int(hits.argmax())
-        raise _fail(frame, row, message.format(repr(frame[col].iloc[row]) if col else ""))
+        shown = message.format("" if values is None else values.iloc[row])
+        raise InputError(f"{Path(frame.attrs['path']).name} line {row + 2}: {shown}")
 
 
 def _read(stem: str, folder: Path | None, unique: str) -> pd.DataFrame:
@@ -47,10 +41,8 @@ def _read(stem: str, folder: Path | None, unique: str) -> pd.DataFrame:
     spec = _COLUMNS[stem].split()
     columns, required = [c.rstrip("*") for c in spec], [c[:-1] for c in spec if c[-1] == "*"]
     frame = read_csv((folder or paths.REFERENCE) / f"{stem}.csv", columns)
-    empty = (frame[required].apply(lambda col: col.str.strip()) == "").to_numpy()
-    if empty.any():  # the first empty cell, line by line
-        row, col = divmod(int(empty.argmax()), len(required))
-        raise _fail(frame, row, f"empty {required[col]}")
+    empty = frame[required].apply(lambda col: col.str.strip()).eq("")
+    _first(frame, empty.any(axis=1), "empty {}", empty.idxmax(axis=1))
     for col in columns:
         values = frame[col]
         if col in _COUNTS or col.endswith(("_start", "_end")):
@@ -59,23 +51,19 @@ def _read(stem: str, folder: Path | None, unique: str) -> pd.DataFrame:
             frame[col] = pd.array([int(v) if v else None for v in values], dtype=dtype)
         else:
             frame[col] = pd.array([v if v else None for v in values], dtype="string")
-    _first(frame, frame[unique].duplicated(), f"duplicate {unique} {{}}", unique)
+    _first(frame, frame[unique].duplicated(), f"duplicate {unique} {{}}", frame[unique].map(repr))
     return frame
 
 
 def _members(frame: pd.DataFrame, col: str, allowed: Iterable[str]) -> None:
     """Fail on the first value of ``col`` (empty cells aside) outside ``allowed``."""
     bad = frame[col].notna() & ~frame[col].isin(list(allowed))
-    _first(frame, bad, f"unknown {col} {{}}", col)
-
-
-def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values("order", kind="stable").reset_index(drop=True)
+    _first(frame, bad, f"unknown {col} {{}}", frame[col].map(repr))
 
 
 def load_categories(folder: Path | None = None) -> pd.DataFrame:
     """categories.csv: the transcript's three categories, in order."""
-    return _in_order(_read("categories", folder, "id"))
+    return _read("categories", folder, "id").sort_values("order", kind="stable", ignore_index=True)
 
 
 def load_domains(folder: Path | None = None) -> pd.DataFrame:
@@ -83,8 +71,8 @@ def load_domains(folder: Path | None = None) -> pd.DataFrame:
     frame = _read("domains", folder, "id")
     _members(frame, "category", load_categories(folder)["id"])
     _first(frame, frame["category"].isna() != frame["assign_start"].isna(),
-                "category and assign_start/assign_end must be given together")
-    return _in_order(frame)
+           "category and assign_start/assign_end must be given together")
+    return frame.sort_values("order", kind="stable", ignore_index=True)
 
 
 def load_domain_terms(folder: Path | None = None) -> pd.DataFrame:
@@ -93,7 +81,7 @@ def load_domain_terms(folder: Path | None = None) -> pd.DataFrame:
     _members(frame, "domain", load_domains(folder)["id"])
     _members(frame, "basis", ("name", "editorial"))
     _first(frame, frame["basis"].eq("editorial") & frame["rationale"].isna(),
-                "editorial term without a rationale")
+           "editorial term without a rationale")
     return frame
 
 
@@ -105,36 +93,30 @@ def load_entities(folder: Path | None = None) -> pd.DataFrame:
     _members(frame, "category", load_categories(folder)["id"])
     _members(frame, "domain_basis", ("transcript", "editorial"))
     _first(frame, frame["domain"].isna() != frame["domain_basis"].isna(),
-                "domain and domain_basis must be given together")
+           "domain and domain_basis must be given together")
     return frame
-
-
-def versions(*stems: str) -> tuple[tuple[int, int], ...]:
-    """(mtime, size) of each reference file: a cache key that changes when a file is edited."""
-    stats = [(paths.REFERENCE / f"{stem}.csv").stat() for stem in stems]
-    return tuple((st.st_mtime_ns, st.st_size) for st in stats)
 
 
 def domain_info() -> dict[str, tuple[str, str]]:
     """Domain id -> (Chinese name, category id or "" where the transcript places it nowhere)."""
-    return _lookups(versions("categories", "domains", "domain_terms", "entities"))[0]
+    return _lookups(_versions())[0]
 
 
 def mention_patterns() -> dict[str, tuple[str, str, str]]:
-    """Every string that points to a domain -> (domain id, basis, linked_by).
+    """Every string that points to a domain -> (domain id, basis, linked_by): see find_mentions."""
+    return _lookups(_versions())[1]
 
-    ``basis`` is ``name`` (the plan's wording), ``editorial`` (a term the project links) or
-    ``entity`` (a linked company, platform or body); ``linked_by`` is ``transcript`` where the
-    transcript itself makes the link and ``project`` where the project does.
-    """
-    return _lookups(versions("categories", "domains", "domain_terms", "entities"))[1]
+
+def _versions() -> tuple[tuple[int, int], ...]:
+    """(mtime, size) of each reference file: a cache key that changes when a file is edited."""
+    stats = [(paths.REFERENCE / f"{stem}.csv").stat() for stem in _COLUMNS]
+    return tuple((st.st_mtime_ns, st.st_size) for st in stats)
 
 
 @lru_cache(maxsize=4)
 def _lookups(
-    _versions: tuple[tuple[int, int], ...],
+    _key: tuple[tuple[int, int], ...],
 ) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str, str]]]:
-    """:func:`domain_info` and :func:`mention_patterns` for one version of the files."""
     domains, terms, entities = load_domains(), load_domain_terms(), load_entities()
     entities = entities[entities["domain"].notna()]
     names = zip(domains["name_zh"], domains["category"].fillna(""), strict=True)
@@ -151,24 +133,9 @@ def _lookups(
     return info, rows
 
 
-def category_of(domain_id: str) -> str | None:
-    """The category the transcript assigns to ``domain_id``, or None if it does not."""
-    if domain_id not in (info := domain_info()):
-        raise InputError(f"unknown domain id {domain_id!r}")
-    return info[domain_id][1] or None
-
-
-def domain_patterns() -> tuple[tuple[str, str], ...]:
-    """(surface string, domain id) pairs, longest first: names, terms, linked entities."""
-    rows = mention_patterns()
-    return tuple((s, rows[s][0]) for s in sorted(rows, key=lambda s: (-len(s), s)))
-
-
 def find_longest(text: str, patterns: Iterable[tuple[str, str]]) -> list[tuple[int, int, str]]:
-    """Non-overlapping occurrences of ``(surface, label)`` patterns as (start, end, label).
-
-    Longer surfaces win over shorter ones they overlap (ties: alphabetical); sorted by start.
-    """
+    """Non-overlapping ``(surface, label)`` matches as sorted (start, end, label): longer
+    surfaces win over shorter ones they overlap (ties: alphabetical)."""
     taken = bytearray(len(text))
     found: list[tuple[int, int, str]] = []
     for surface, label in sorted(set(patterns), key=lambda p: (-len(p[0]), p[0], p[1])):
@@ -185,12 +152,12 @@ def find_longest(text: str, patterns: Iterable[tuple[str, str]]) -> list[tuple[i
 
 
 def find_mentions(text: str) -> list[tuple[int, int, str, str, str]]:
-    """Every domain mention in ``text`` as (start, end, domain id, basis, linked_by)."""
+    """Every domain mention, longest first, as (start, end, domain id, basis, linked_by).
+
+    ``basis`` is ``name`` (the plan's wording), ``editorial`` (a term the project links) or
+    ``entity`` (a linked company, platform or body); ``linked_by`` is ``transcript`` where the
+    transcript itself makes the link and ``project`` where the project does.
+    """
     rows = mention_patterns()
     found = find_longest(text, ((surface, surface) for surface in rows))
     return [(start, end, *rows[surface]) for start, end, surface in found]
-
-
-def find_domains(text: str) -> list[tuple[int, int, str]]:
-    """Every non-overlapping domain mention in ``text`` as (start, end, domain id), sorted."""
-    return [(start, end, domain) for start, end, domain, _, _ in find_mentions(text)]
