@@ -28,11 +28,10 @@ PLACE = ("turn", "exchange", "role", "party", "paragraph", "sentence")
 NOWHERE = {"turn": -1, "exchange": 0, "role": "", "party": "", "paragraph": -1, "sentence": -1}
 MENTION_COLUMNS = ["start", "end", "term", "domain", "domain_zh", "category", "basis",
                    "linked_by", *PLACE]
-QUANTITY_COLUMNS = [
-    "quantity", "surface", "value", "value_high", "unit", "unit_surface", "qualifier", "kind",
-    "start", "end", *PLACE, "sentence_start", "sentence_end", "sentence_text", "clause",
-    "domain", "domain_zh", "category", "domain_basis", "growth", "direction",
-]
+QUANTITY_COLUMNS = ["quantity", "surface", "value", "value_high", "unit", "unit_surface",
+                    "qualifier", "kind", "start", "end", *PLACE, "sentence_start", "sentence_end",
+                    "sentence_text", "clause", "domain", "domain_zh", "category", "domain_basis",
+                    "growth", "direction"]
 
 
 @cache
@@ -54,8 +53,7 @@ def _sentence_at(sentences: list[dict], starts: list[int], start: int, end: int)
 
 
 def domain_mentions(parsed: ParsedTranscript, sentences: list[dict] | None = None) -> pd.DataFrame:
-    """Every mention of a domain, with its basis (name, editorial term or linked entity),
-    who makes the link (the transcript or the project) and its turn."""
+    """Every domain mention, with its basis, who links it (find_mentions) and its turn."""
     info = {"": ("", ""), **domain_info()}
     sentences = parsed.sentence_rows() if sentences is None else sentences
     starts = [s["start"] for s in sentences]
@@ -81,12 +79,9 @@ def is_framework(text: str, end: int, unit_surface: str) -> bool:
 
 
 def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
-    """Every quantity stated in the turns, with its turn, sentence, clause and domain.
-
-    A quantity speaks to the nearest domain mention before it in its sentence ("sentence");
-    else the first after it in its clause ("clause"); else the one domain its exchange's
-    question names ("question"); else none (""). A framework number speaks to none.
-    """
+    """Every quantity stated in the turns, with its turn, sentence, clause and the domain it
+    speaks to: the nearest mention before it in its sentence ("sentence"), else the first after
+    it in its clause ("clause"), else the one domain its question names ("question"), else ""."""
     text, info = parsed.text, {"": ("", ""), **domain_info()}
     sentences = parsed.sentence_rows()
     starts = [s["start"] for s in sentences]
@@ -127,13 +122,12 @@ def coverage_table(parsed: ParsedTranscript) -> pd.DataFrame:
     """Domain mentions per answer and basis: one row per domain, answer and basis (zeros too)."""
     domains = load_domains().rename(columns={"id": "domain", "name_zh": "domain_zh"})
     answers = parsed.turns_frame().query("role == 'answer'")
-    grid = pd.MultiIndex.from_product(
-        [domains["domain"], answers["turn"], list(MENTION_BASES)], names=["domain", "turn", "basis"]
-    ).to_frame(index=False)
-    counts = domain_mentions(parsed).groupby(["domain", "turn", "basis"]).size().rename("mentions")
-    frame = grid.merge(counts.reset_index(), how="left").fillna({"mentions": 0})
+    grid = pd.MultiIndex.from_product([domains["domain"], answers["turn"], MENTION_BASES],
+                                      names=["domain", "turn", "basis"])
+    counts = domain_mentions(parsed).groupby(["domain", "turn", "basis"]).size()
+    frame = counts.reindex(grid, fill_value=0).rename("mentions").reset_index()
     frame = frame.merge(domains[["domain", "domain_zh", "category"]])
-    frame = frame.merge(answers[["turn", "exchange", "party"]]).astype({"mentions": int})
+    frame = frame.merge(answers[["turn", "exchange", "party"]])
     return frame[["domain", "domain_zh", "category", "exchange", "party", "turn", "basis",
                   "mentions"]]
 
@@ -143,11 +137,7 @@ def write_processed(out_dir: Path | None = None) -> list[Path]:
     out = Path(out_dir) if out_dir is not None else paths.PROCESSED
     out.mkdir(parents=True, exist_ok=True)
     parsed = raw_parsed()
-    tables = {
-        "turns.csv": parsed.turns_frame(),
-        "sentences.csv": parsed.sentences_frame(),
-        "quantities.csv": quantities_table(parsed),
-        "domain_mentions.csv": domain_mentions(parsed),
-        "coverage.csv": coverage_table(parsed),
-    }
-    return [write_csv(frame, out / name) for name, frame in tables.items()]
+    tables = {"turns": parsed.turns_frame(), "sentences": parsed.sentences_frame(),
+              "quantities": quantities_table(parsed), "domain_mentions": domain_mentions(parsed),
+              "coverage": coverage_table(parsed)}
+    return [write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
