@@ -1,8 +1,4 @@
-"""The key findings of data/processed/findings.json (written by notebook 06) and the README blocks.
-
-``python -m online_economy.findings --readme`` rewrites the block between
-``<!-- findings:start`` and ``<!-- findings:end -->`` in README.md and README.zh-CN.md.
-"""
+"""The key findings of data/processed/findings.json (from notebook 06) and the README blocks."""
 
 import json
 import re

@@ -40,14 +40,14 @@ def _where(start: int, end: int, turns: pd.DataFrame | None) -> str:
     role, party, exchange = inside.iloc[0][["role", "party", "exchange"]]
     label = str(role)
     if pd.notna(exchange):
-        label += f" {int(exchange) if float(exchange).is_integer() else exchange}"
+        whole = isinstance(exchange, float) and exchange.is_integer()
+        label += f" {int(exchange) if whole else exchange}"
     party = f" ({party})" if pd.notna(party) and str(party) else ""
     return f"{label}{party}, char {start}"
 
 
-def glossary_table(
-    terms: Iterable[str] | None = None, turns: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def glossary_table(terms: Iterable[str] | None = None,
+                   turns: pd.DataFrame | None = None) -> pd.DataFrame:
     """Term, pinyin, English and where it first appears, for ``terms`` (all if None) in order;
     ``turns`` (such as ``parse_transcript(text).turns_frame()``) places them in turns."""
     glossary = load_glossary()
@@ -58,9 +58,7 @@ def glossary_table(
         glossary = glossary.set_index("term").loc[terms].reset_index()
     if turns is not None and (missing := [c for c in TURN_COLUMNS if c not in turns.columns]):
         raise InputError(f"the turns table lacks columns: {', '.join(missing)}")
-    first = [
-        NOT_IN_TRANSCRIPT if pd.isna(start) else _where(int(start), int(end), turns)
-        for start, end in zip(glossary["first_start"], glossary["first_end"], strict=True)
-    ]
+    offsets = zip(glossary["first_start"], glossary["first_end"], strict=True)
+    first = [NOT_IN_TRANSCRIPT if pd.isna(a) else _where(int(a), int(b), turns) for a, b in offsets]
     return pd.DataFrame({"term": glossary["term"], "pinyin": glossary["pinyin"],
                          "English": glossary["gloss_en"], "first appears": first})

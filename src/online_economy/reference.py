@@ -1,8 +1,4 @@
-"""The one reader of the project's CSV data (data/reference, data/external), cached per version.
-
-UTF-8 without BOM, the exact header, the same number of cells on every line, cells as text.
-A file is parsed once per (path, modification time, size) and every caller gets its own copy.
-"""
+"""The one reader of the project's CSV data (data/reference, data/external)."""
 
 import csv
 import io
@@ -16,7 +12,8 @@ from online_economy.errors import InputError
 
 
 def read_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
-    """The CSV at ``path`` as a frame of strings, checked against ``columns``."""
+    """The CSV at ``path`` (UTF-8 without BOM, header ``columns``, full rows) as text cells;
+    parsed once per version (mtime, size), so edits are seen, and a copy for each caller."""
     path = Path(path)
     try:
         stat = path.stat()

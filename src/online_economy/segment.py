@@ -1,7 +1,4 @@
-"""Word segmentation with jieba (precise mode, HMM on), the project user dictionary and stop words.
-
-Each :class:`Segmenter` owns its ``jieba.Tokenizer``; jieba's global state is left alone.
-"""
+"""Word segmentation with jieba (precise mode, HMM on), the project user dictionary, stop words."""
 
 import functools
 import logging
@@ -99,11 +96,11 @@ def _main_dictionary() -> tuple[dict[str, int], int]:
 
 
 class Segmenter:
-    """jieba with its own tokenizer, an optional user dictionary (None: plain jieba), stop words."""
+    """jieba with its own tokenizer (jieba's global one is left alone), an optional user
+    dictionary (None: plain jieba) and stop words."""
 
-    def __init__(
-        self, userdict: Path | None = DEFAULT_USERDICT, stopwords: Path | None = DEFAULT_STOPWORDS
-    ) -> None:
+    def __init__(self, userdict: Path | None = DEFAULT_USERDICT,
+                 stopwords: Path | None = DEFAULT_STOPWORDS) -> None:
         self.userdict = userdict
         self.stopwords = load_stopwords(stopwords) if stopwords is not None else frozenset()
         self.userdict_words = load_userdict_words(userdict) if userdict is not None else []
@@ -115,9 +112,6 @@ class Segmenter:
         if userdict is not None:
             with quiet_jieba(), open(userdict, "rb") as handle:
                 self.tokenizer.load_userdict(handle)
-
-    def __repr__(self) -> str:
-        return f"Segmenter(userdict={self.userdict!r}, stopwords={len(self.stopwords)} words)"
 
     def cut(self, text: str) -> list[str]:
         """All pieces of ``text`` in order (precise mode, HMM on); they join back to ``text``."""
