@@ -86,9 +86,12 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
     sentences = parsed.sentence_rows()
     starts = [s["start"] for s in sentences]
     mentions = domain_mentions(parsed, sentences)
-    m_start, m_end, m_domain = (mentions[c].tolist() for c in ("start", "end", "domain"))
-    asked = mentions.loc[mentions["role"] == "question", ["exchange", "domain"]].drop_duplicates()
-    question = dict(asked.drop_duplicates("exchange", keep=False).itertuples(index=False))
+    m_start, m_end, m_domain, m_role, m_exchange = (
+        mentions[c].tolist() for c in ("start", "end", "domain", "role", "exchange"))
+    question: dict[int, str] = {}  # exchange -> the one domain its question names, or ""
+    for role, exchange, domain in zip(m_role, m_exchange, m_domain, strict=True):
+        if role == "question":
+            question[exchange] = domain if question.get(exchange, domain) == domain else ""
     rows = []
     for q in extract_quantities(text):
         s = _sentence_at(sentences, starts, q.start, q.end)
