@@ -79,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def work() -> int:
         if args.readme:
-            changed = update_readmes()
-            names = ", ".join(p.name for p in changed) or "nothing (already up to date)"
+            names = ", ".join(p.name for p in update_readmes()) or "nothing (already up to date)"
             print(f"updated the findings block of {names}")
         elif args.markdown:
             print(markdown_block(args.lang), end="")
