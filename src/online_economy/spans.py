@@ -42,7 +42,7 @@ def _spans(frame: pd.DataFrame) -> list[str]:
 
 def _offset(value: object) -> int | str | None:
     """An offset cell as int, None if empty, or the offending text."""
-    text = "" if value is None or pd.isna(value) else str(value).strip()
+    text = "" if pd.isna(value) else str(value).strip()
     return int(text) if text.isdigit() else (text or None)
 
 
@@ -56,10 +56,9 @@ def cited_spans(frame: pd.DataFrame, text: str, name: str = "") -> pd.DataFrame:
             cells = zip(frame[f"{span}_start"], frame[f"{span}_end"], quotes, strict=True)
             for row, (start, end, quote) in enumerate(cells):
                 start, end = _offset(start), _offset(end)
-                quote = None if quote is None or pd.isna(quote) or str(quote) == "" else str(quote)
-                ints = isinstance(start, int) and isinstance(end, int)
+                quote = None if pd.isna(quote) or str(quote) == "" else str(quote)
+                found = text[start:end] if isinstance(start, int) and isinstance(end, int) else None
                 if start is not None or end is not None:
-                    found = text[start:end] if ints else None
                     records.append((name, row, span, start, end, quote, found))
     return pd.DataFrame.from_records(records, columns=SPAN_COLUMNS)
 

@@ -27,13 +27,13 @@ _COLUMNS = {
 _COUNTS = ("order", "mentions")
 
 
-def _first(frame: pd.DataFrame, bad: pd.Series, message: str, values: object = None) -> None:
-    """Fail naming the file and CSV line of the first ``bad`` row (``{}``: its ``values``)."""
+def _first(frame: pd.DataFrame, bad: pd.Series, msg: str, shown: pd.Series | None = None) -> None:
+    """Fail naming the file and CSV line of the first ``bad`` row (``{}`` in ``msg``: ``shown``)."""
     hits = bad.to_numpy(dtype=bool, na_value=False)
     if hits.any():
         row = int(hits.argmax())
-        shown = message.format("" if values is None else values.iloc[row])
-        raise InputError(f"{Path(frame.attrs['path']).name} line {row + 2}: {shown}")
+        msg = msg.format("" if shown is None else shown.iloc[row])
+        raise InputError(f"{Path(frame.attrs['path']).name} line {row + 2}: {msg}")
 
 
 def _read(stem: str, folder: Path | None, unique: str) -> pd.DataFrame:
