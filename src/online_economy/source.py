@@ -154,6 +154,11 @@ def read_transcript(
     return replace(_decoded(read_limited(file, max_bytes), file, encoding), path=file)
 
 
+def sha256_file(path: str | Path) -> str:
+    """The hex sha256 digest of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def _inside(path: Path) -> str | None:
     """``path`` relative to the project root, or None if it is outside."""
     full = path.resolve()
