@@ -260,10 +260,10 @@ def test_missing_files_and_non_text_raise_input_error(tmp_path: Path) -> None:
 # --- jieba objects, cache, silence ------------------------------------------------------------
 
 
-def test_pos_tokenizer_is_bound_to_this_tokenizer_and_knows_user_tags() -> None:
-    seg = get_segmenter()
-    pos = seg.pos_tokenizer()
-    assert pos is seg.pos_tokenizer() and pos.tokenizer is seg.tokenizer
+def test_the_tokenizer_carries_the_user_tags_for_pos_tagging() -> None:
+    with segment.quiet_jieba():
+        import jieba.posseg
+    pos = jieba.posseg.POSTokenizer(Segmenter().tokenizer)
     pairs = [(p.word, p.flag) for p in pos.cut("叮咚买菜、饿了么纷纷推出“无接触”配送服务")]
     assert ("叮咚买菜", "nt") in pairs and ("饿了么", "nt") in pairs and ("无接触", "b") in pairs
 
@@ -295,8 +295,9 @@ ISOLATION_SCRIPT = textwrap.dedent(
         seg.cut(segment.paths.TRANSCRIPT.read_text(encoding="utf-8"))
         seg.words("饿了么纷纷推出“无接触”配送服务")
         seg.tokens("叮咚买菜")
-        seg.pos_tokenizer().lcut("在线新经济")
-    import jieba.posseg
+    with segment.quiet_jieba():
+        import jieba.posseg
+    jieba.posseg.POSTokenizer(segment.get_segmenter().tokenizer).lcut("在线新经济")
     after = state()
     print(json.dumps({"same": before == after, "before": before, "after": after,
                       "posseg_dt_tags": len(jieba.posseg.dt.tokenizer.user_word_tag_tab)}))

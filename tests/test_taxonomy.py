@@ -53,6 +53,16 @@ def entities() -> pd.DataFrame:
     return taxonomy.load_entities()
 
 
+def find_domains(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, domain id) of every domain mention that ``taxonomy.find_mentions`` finds."""
+    return [(start, end, domain) for start, end, domain, _, _ in taxonomy.find_mentions(text)]
+
+
+def domain_of() -> dict[str, str]:
+    """Every string that points to a domain -> its domain id."""
+    return {surface: link[0] for surface, link in taxonomy.mention_patterns().items()}
+
+
 def paragraph(cats: pd.DataFrame, cid: str) -> tuple[int, int]:
     row = cats.set_index("id").loc[cid]
     return int(row["paragraph_start"]), int(row["paragraph_end"])
@@ -89,7 +99,7 @@ def test_domains_follow_the_plan_and_the_transcript(
     for row in domains.itertuples():
         expected = TRANSCRIPT_PLACEMENT[row.name_zh]
         assert (None if pd.isna(row.category) else row.category) == expected
-        assert taxonomy.category_of(row.id) == expected
+        assert taxonomy.domain_info()[row.id] == (row.name_zh, expected or "")
         if expected is None:
             assert pd.isna(row.assign_start) and "not placed" in row.source_note
             continue
@@ -99,9 +109,9 @@ def test_domains_follow_the_plan_and_the_transcript(
         assert TEXT[row.assign_start : row.assign_end] == row.name_zh
 
 
-def test_category_of_unknown_domain() -> None:
-    with pytest.raises(InputError, match="unknown domain"):
-        taxonomy.category_of("space_tourism")
+def test_domain_info_knows_the_twelve_domains_only(domains: pd.DataFrame) -> None:
+    assert list(taxonomy.domain_info()) == domains["id"].tolist()
+    assert "space_tourism" not in taxonomy.domain_info()
 
 
 def test_domain_terms() -> None:
@@ -140,9 +150,9 @@ def test_entities_cover_the_transcript(entities: pd.DataFrame, cats: pd.DataFram
 
 
 def test_find_domains_on_the_transcript() -> None:
-    found = taxonomy.find_domains(TEXT)
+    found = find_domains(TEXT)
     assert found == sorted(found)
-    surfaces = dict(taxonomy.domain_patterns())
+    surfaces = domain_of()
     for (_, e1, _), (s2, _, _) in itertools.pairwise(found):
         assert e1 <= s2
     for start, end, domain in found:
@@ -155,7 +165,7 @@ def test_find_domains_on_the_transcript() -> None:
 
 def test_find_domains_longest_match_wins() -> None:
     text = "上汽通用金桥工厂无人车间;生鲜电商零售;生鲜电商;“无接触”配送;天气"
-    got = [(text[s:e], d) for s, e, d in taxonomy.find_domains(text)]
+    got = [(text[s:e], d) for s, e, d in find_domains(text)]
     assert got == [
         ("上汽通用金桥工厂", "unmanned_factories"),
         ("无人车间", "unmanned_factories"),
@@ -163,15 +173,15 @@ def test_find_domains_longest_match_wins() -> None:
         ("生鲜电商", "fresh_food_ecommerce"),
         ("“无接触”配送", "contactless_delivery"),
     ]
-    assert taxonomy.find_domains("今天天气很好") == []
+    assert find_domains("今天天气很好") == []
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.sampled_from([*PLAN_ORDER, "配送", "云视讯平台", "的", "无人"]), max_size=8))
 def test_find_domains_properties(parts: list[str]) -> None:
     text = "".join(parts)
-    found = taxonomy.find_domains(text)
-    surfaces = dict(taxonomy.domain_patterns())
+    found = find_domains(text)
+    surfaces = domain_of()
     assert found == sorted(found)
     assert all(e1 <= s2 for (_, e1, _), (s2, _, _) in itertools.pairwise(found))
     assert all(surfaces[text[s:e]] == d for s, e, d in found)

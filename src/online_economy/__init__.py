@@ -1,4 +1,3 @@
-"""Helpers for a close, reproducible reading of the Shanghai press conference of
-13 April 2020 on the online new economy (在线新经济)."""
+"""A reproducible reading of the Shanghai press conference of 13 April 2020 (在线新经济)."""
 
 __version__ = "0.1.0"

@@ -2,7 +2,4 @@
 
 
 class InputError(ValueError):
-    """Bad input (missing, empty, binary, undecodable or unparsable text).
-
-    The command line prints ``error: <message>`` and exits with status 2.
-    """
+    """Bad input (missing, empty, binary, undecodable or unparsable); the CLI prints one line."""

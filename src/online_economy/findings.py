@@ -1,13 +1,4 @@
-"""The project's key findings: read data/processed/findings.json and render the README blocks.
-
-Notebook 06 computes the findings and writes ``findings.json`` as
-``{"findings": [{"id": ..., "en": ..., "zh": ...}, ...]}``; this module only reads and shows
-them. ``python -m online_economy.findings --readme`` rewrites the block between
-``<!-- findings:start`` and ``<!-- findings:end -->`` in README.md (English) and, if it
-exists, in README.zh-CN.md (Chinese).
-"""
-
-from __future__ import annotations
+"""The key findings of data/processed/findings.json (from notebook 06) and the README blocks."""
 
 import json
 import re
@@ -23,7 +14,7 @@ BLOCK = re.compile(r"(<!-- findings:start[^\n]*-->\n)(.*?)(<!-- findings:end -->
 
 
 def load_findings(path: Path | None = None) -> list[dict[str, str]]:
-    """The findings of ``findings.json``, checked: each has a unique id and both texts."""
+    """The ``{"findings": [{"id", "en", "zh"}, ...]}`` of findings.json, ids unique, texts set."""
     path = FINDINGS_PATH if path is None else Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -32,14 +23,12 @@ def load_findings(path: Path | None = None) -> list[dict[str, str]]:
     items = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise InputError(f'{path.name}: expected {{"findings": [...]}} with at least one finding')
-    keys = {"id", *LANGUAGES}
     for i, item in enumerate(items, 1):
-        if not isinstance(item, dict) or set(item) != keys:
+        if not isinstance(item, dict) or set(item) != {"id", *LANGUAGES}:
             raise InputError(f"{path.name}: finding {i} must have exactly the keys id, en, zh")
-        if not all(isinstance(item[k], str) and item[k].strip() for k in keys):
+        if not all(isinstance(value, str) and value.strip() for value in item.values()):
             raise InputError(f"{path.name}: finding {i} has an empty or non-text field")
-    ids = [item["id"] for item in items]
-    if len(set(ids)) != len(ids):
+    if len({item["id"] for item in items}) != len(items):
         raise InputError(f"{path.name}: repeated finding id")
     return items
 
@@ -56,34 +45,19 @@ def markdown_block(lang: str = "en", path: Path | None = None) -> str:
     return "".join(f"- {line}\n" for line in key_findings(lang, path))
 
 
-def readme_block(text: str) -> str | None:
-    """The body of the findings block in a README's ``text``, or None if it has none."""
-    match = BLOCK.search(text)
-    return match.group(2) if match else None
-
-
-def replace_block(text: str, body: str, name: str = "README") -> str:
-    """``text`` with the body of its findings block replaced by ``body``."""
-    if readme_block(text) is None:
-        raise InputError(f"{name} has no findings block (<!-- findings:start --> … end)")
-    return BLOCK.sub(lambda m: m.group(1) + body + m.group(3), text, count=1)
-
-
 def update_readmes(root: Path | None = None, path: Path | None = None) -> list[Path]:
-    """Rewrite the findings blocks of the READMEs under ``root`` that exist; all or nothing.
-
-    README.md must exist; README.zh-CN.md is updated only if it exists. Every new text is made
-    before any file is written. Returns the files that changed.
-    """
+    """Rewrite the findings blocks of README.md and (if any) README.zh-CN.md, all or nothing
+    (every new text is made before a file is written); return the files that changed."""
     root = paths.ROOT if root is None else Path(root)
     if not (root / READMES["en"]).is_file():
         raise InputError(f"no {READMES['en']} in {root}")
     staged = []
     for lang, name in READMES.items():
-        readme = root / name
-        if readme.is_file():
+        if (readme := root / name).is_file():
             old = readme.read_text(encoding="utf-8")
-            new = replace_block(old, markdown_block(lang, path), name)
+            if (match := BLOCK.search(old)) is None:
+                raise InputError(f"{name} has no findings block (<!-- findings:start --> … end)")
+            new = old[:match.start(2)] + markdown_block(lang, path) + old[match.end(2):]
             if new != old:
                 staged.append((readme, new))
     for readme, new in staged:
@@ -105,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def work() -> int:
         if args.readme:
-            changed = update_readmes()
-            names = ", ".join(p.name for p in changed) or "nothing (already up to date)"
+            names = ", ".join(p.name for p in update_readmes()) or "nothing (already up to date)"
             print(f"updated the findings block of {names}")
         elif args.markdown:
             print(markdown_block(args.lang), end="")

@@ -1,7 +1,5 @@
 """The glossary of Chinese terms: loading it and showing it with where each term first appears."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,14 +22,11 @@ def load_glossary(path: Path | None = None) -> pd.DataFrame:
     if frame["term"].eq("").any() or frame["term"].duplicated().any():
         raise InputError(f"{path}: every term must be present and unique")
     for col in ("first_start", "first_end"):
-        bad = ~frame[col].str.fullmatch(r"\d*")
-        if bad.any():
-            term = frame["term"][bad].iloc[0]
-            raise InputError(f"{path}: {col} is not a whole number for {term}")
+        if (bad := ~frame[col].str.fullmatch(r"\d*")).any():
+            raise InputError(f"{path}: {col} is not a whole number for {frame.term[bad].iloc[0]}")
         frame[col] = pd.to_numeric(frame[col].replace("", None)).astype("Int64")
-    half = frame["first_start"].isna() != frame["first_end"].isna()
-    if half.any():
-        raise InputError(f"{path}: {frame['term'][half].iloc[0]} has only one of its two offsets")
+    if (half := frame["first_start"].isna() != frame["first_end"].isna()).any():
+        raise InputError(f"{path}: {frame.term[half].iloc[0]} has only one of its two offsets")
     return frame
 
 
@@ -42,46 +37,28 @@ def _where(start: int, end: int, turns: pd.DataFrame | None) -> str:
     inside = turns[(turns["start"] <= start) & (turns["end"] >= end)]
     if inside.empty:
         return f"char {start} (outside the turns)"
-    turn = inside.iloc[0]
-    label = str(turn["role"])
-    exchange = turn["exchange"]
+    role, party, exchange = inside.iloc[0][["role", "party", "exchange"]]
+    label = str(role)
     if pd.notna(exchange):
-        if isinstance(exchange, float) and exchange.is_integer():
-            exchange = int(exchange)
-        label += f" {exchange}"
-    if pd.notna(turn["party"]) and str(turn["party"]):
-        label += f" ({turn['party']})"
-    return f"{label}, char {start}"
+        whole = isinstance(exchange, float) and exchange.is_integer()
+        label += f" {int(exchange) if whole else exchange}"
+    party = f" ({party})" if pd.notna(party) and str(party) else ""
+    return f"{label}{party}, char {start}"
 
 
-def glossary_table(
-    terms: Iterable[str] | None = None, turns: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """A display table: term, pinyin, English, first appears (turn and raw-text offset).
-
-    ``terms`` picks and orders rows (all if None); ``turns`` is a frame with columns
-    start, end, role, party, exchange, such as ``parse_transcript(text).turns_frame()``.
-    """
+def glossary_table(terms: Iterable[str] | None = None,
+                   turns: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Term, pinyin, English and where it first appears, for ``terms`` (all if None) in order;
+    ``turns`` (such as ``parse_transcript(text).turns_frame()``) places them in turns."""
     glossary = load_glossary()
     if terms is not None:
         terms = list(terms)
-        unknown = [t for t in terms if t not in set(glossary["term"])]
-        if unknown:
+        if unknown := [t for t in terms if t not in set(glossary["term"])]:
             raise InputError(f"not in the glossary: {', '.join(unknown)}")
         glossary = glossary.set_index("term").loc[terms].reset_index()
-    if turns is not None:
-        missing = [c for c in TURN_COLUMNS if c not in turns.columns]
-        if missing:
-            raise InputError(f"the turns table lacks columns: {', '.join(missing)}")
-    first = [
-        NOT_IN_TRANSCRIPT if pd.isna(start) else _where(int(start), int(end), turns)
-        for start, end in zip(glossary["first_start"], glossary["first_end"], strict=True)
-    ]
-    return pd.DataFrame(
-        {
-            "term": glossary["term"],
-            "pinyin": glossary["pinyin"],
-            "English": glossary["gloss_en"],
-            "first appears": first,
-        }
-    )
+    if turns is not None and (missing := [c for c in TURN_COLUMNS if c not in turns.columns]):
+        raise InputError(f"the turns table lacks columns: {', '.join(missing)}")
+    offsets = zip(glossary["first_start"], glossary["first_end"], strict=True)
+    first = [NOT_IN_TRANSCRIPT if pd.isna(a) else _where(int(a), int(b), turns) for a, b in offsets]
+    return pd.DataFrame({"term": glossary["term"], "pinyin": glossary["pinyin"],
+                         "English": glossary["gloss_en"], "first appears": first})

@@ -1,33 +1,23 @@
 """Where the project's files are: raw source, reference data, outputs."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 
 
 def project_root() -> Path:
     """The repository root: ``$ONLINE_ECONOMY_ROOT`` or the folder above ``src/``."""
-    env = os.environ.get("ONLINE_ECONOMY_ROOT")
-    if env:
+    if env := os.environ.get("ONLINE_ECONOMY_ROOT"):
         return Path(env).resolve()
-    here = Path(__file__).resolve()
-    for parent in here.parents:
+    for parent in Path(__file__).resolve().parents:
         if (parent / "data" / "reference").is_dir() and (parent / "pyproject.toml").is_file():
             return parent
     raise FileNotFoundError(
-        "cannot find the project root (data/reference/); set ONLINE_ECONOMY_ROOT"
-    )
+        "cannot find the project root (data/reference/); set ONLINE_ECONOMY_ROOT")
 
 
 ROOT = project_root()
-DATA = ROOT / "data"
-RAW = DATA / "raw"
-REFERENCE = DATA / "reference"
-PROCESSED = DATA / "processed"
-REPORTS = ROOT / "reports"
+DATA, REPORTS, CACHE = ROOT / "data", ROOT / "reports", ROOT / ".cache"
+RAW, REFERENCE, PROCESSED = DATA / "raw", DATA / "reference", DATA / "processed"
 FIGURES = REPORTS / "figures"
-CACHE = ROOT / ".cache"
-
 TRANSCRIPT = RAW / "2020-04-13-press-conference.txt"
 PROVENANCE = RAW / "2020-04-13-press-conference.provenance.json"

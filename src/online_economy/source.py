@@ -1,10 +1,5 @@
-"""Loading transcripts: bytes -> text, with encoding, BOM and line endings recorded.
-
-Every offset in the project is an index into ``Transcript.text``: the decoded
-text with any byte-order mark removed and line endings kept exactly as in the file.
-"""
-
-from __future__ import annotations
+"""Loading transcripts: bytes -> ``Transcript.text`` (no BOM, line endings as in the file),
+the text every offset in the project indexes."""
 
 import codecs
 import errno
@@ -19,12 +14,14 @@ from online_economy import paths
 from online_economy.errors import InputError
 
 DETECTED_ENCODINGS = ("utf-8", "gb18030")
-_UTF8_BOM = codecs.BOM_UTF8
-_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)  # checked first: FF FE 00 00
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 DEFAULT_MAX_BYTES = 20_000_000  # about a minute of work; raise it with max_bytes / --max-bytes
-_HARMLESS_CONTROLS = frozenset(b"\t\n\r\f\v")
-_MAX_CONTROL_SHARE = 0.10
+_BOMS = {"utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),  # first: FF FE 00 00 is UTF-32
+         "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)}
+_TEXT_BYTES = bytes(b for b in range(256) if 0x20 <= b != 0x7F or b in b"\t\n\r\f\v")
+_KINDS = ((stat.S_ISDIR, "is a directory, not a text file"),
+          (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
+          (lambda m: stat.S_ISCHR(m) or stat.S_ISBLK(m), "is a device, not a regular file"),
+          (stat.S_ISSOCK, "is a socket, not a regular file"))
 
 
 @dataclass(frozen=True)
@@ -41,15 +38,9 @@ class Transcript:
 def newline_style(text: str) -> str:
     """Classify the line endings of ``text`` (a lone CR counts as "mixed")."""
     crlf = text.count("\r\n")
-    lf = text.count("\n") - crlf
-    cr = text.count("\r") - crlf
-    if crlf == lf == cr == 0:
-        return "none"
-    if lf and not crlf and not cr:
-        return "LF"
-    if crlf and not lf and not cr:
-        return "CRLF"
-    return "mixed"
+    counts = {"LF": text.count("\n") - crlf, "CRLF": crlf, "mixed": text.count("\r") - crlf}
+    found = [style for style, n in counts.items() if n]
+    return found[0] if len(found) == 1 else "mixed" if found else "none"
 
 
 def _codec_name(encoding: str) -> str:
@@ -61,7 +52,7 @@ def _codec_name(encoding: str) -> str:
         info = None
     if info is None or not getattr(info, "_is_text_encoding", True):
         raise InputError(f"unknown encoding {encoding!r}")
-    return info.name
+    return "utf-8" if info.name == "utf-8-sig" else info.name
 
 
 def _check_not_binary(data: bytes) -> None:
@@ -71,65 +62,38 @@ def _check_not_binary(data: bytes) -> None:
                 text = data[:8192].decode(label)
             except UnicodeDecodeError:
                 continue
-            readable = sum(c.isprintable() or c.isspace() for c in text)
-            if readable >= 0.95 * len(text):
+            if sum(c.isprintable() or c.isspace() for c in text) >= 0.95 * len(text):
                 raise InputError(f"looks like {label.upper()} text without a byte-order mark; "
                                  f"save it as UTF-8 or name it with --encoding {label}")
     if b"\x00" in data:
         raise InputError("looks like a binary file, not text (it contains NUL bytes)")
-    controls = sum(1 for b in data if (b < 0x20 or b == 0x7F) and b not in _HARMLESS_CONTROLS)
-    if controls > _MAX_CONTROL_SHARE * len(data):
+    if len(data.translate(None, _TEXT_BYTES)) > 0.1 * len(data):  # control characters
         raise InputError("looks like a binary file, not text (mostly control characters)")
 
 
-def _where(data: bytes, exc: UnicodeDecodeError) -> str:
-    return f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
-
-
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode(name)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"cannot decode as {name} ({_where(data, exc)})") from None
-
-
 def decode_bytes(data: bytes, encoding: str | None = None) -> Transcript:
-    """Decode transcript bytes: UTF-8 (with or without BOM) or GB18030.
-
-    With ``encoding`` given, only that codec is tried; otherwise UTF-8, then GB18030.
-    Raises ``InputError`` for empty, binary, undecodable or whitespace-only input.
-    """
-    name = _codec_name(encoding) if encoding is not None else None
+    """Decode transcript bytes: the named codec only, else UTF-8 (BOM or not) then GB18030."""
+    names = list(DETECTED_ENCODINGS) if encoding is None else [_codec_name(encoding)]
     if not data:
         raise InputError("is empty")
-    for boms, label in ((_UTF32_BOMS, "utf-32"), (_UTF16_BOMS, "utf-16")):
-        if name is None and data.startswith(boms):
-            raise InputError(
-                f"is {label.upper()} text; save it as UTF-8 or name it with --encoding {label}"
-            )
-    if name is None or not name.startswith(("utf-16", "utf-32")):
+    for label, boms in _BOMS.items():
+        if encoding is None and data.startswith(boms):
+            raise InputError(f"is {label.upper()} text; save it as UTF-8 or name it with "
+                             f"--encoding {label}")
+    if not names[0].startswith(("utf-16", "utf-32")):
         _check_not_binary(data)
-    if name is None:
-        failures = []
-        for candidate in DETECTED_ENCODINGS:
-            try:
-                text = data.decode(candidate)
-            except UnicodeDecodeError as exc:
-                failures.append(f"{candidate} ({_where(data, exc)})")
-                continue
-            name = candidate
+    failures = []
+    for name in names:
+        try:
+            text = data.decode(name)
             break
-        else:
-            raise InputError(
-                f"cannot decode as {' or as '.join(failures)}; name the encoding with --encoding"
-            )
+        except UnicodeDecodeError as exc:
+            failures.append(f"{name} (byte 0x{data[exc.start]:02x} at offset {exc.start})")
     else:
-        if name == "utf-8-sig":
-            name = "utf-8"
-        text = _decode(data, name)
+        hint = "; name the encoding with --encoding" if encoding is None else ""
+        raise InputError(f"cannot decode as {' or as '.join(failures)}{hint}")
     bom = text.startswith("\ufeff")
-    if bom:
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise InputError("looks like a binary file, not text (it contains NUL characters)")
     if not text.strip():
@@ -141,54 +105,45 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
-_KINDS = (
-    (stat.S_ISDIR, "is a directory, not a text file"),
-    (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
-    (stat.S_ISCHR, "is a device, not a regular file"),
-    (stat.S_ISBLK, "is a device, not a regular file"),
-    (stat.S_ISSOCK, "is a socket, not a regular file"),
-)
-
-
 def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``; anything else is an InputError.
+    """The bytes of a regular file of at most ``max_bytes``, checked before a byte is read.
 
-    The file is opened without blocking (a FIFO with no writer cannot hang) and checked
-    with ``fstat`` before a byte is read: FIFOs, devices, sockets and directories are
-    refused, and so is a file larger than the limit (before it is read).
+    Opened without blocking, so a FIFO with no writer cannot hang.
     """
     file = Path(path)
     try:
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        if file.is_symlink():
-            raise InputError(
-                f"{file}: is a symbolic link to {os.readlink(file)}, which does not exist"
-            ) from None
-        raise InputError(f"{file}: no such file") from None
+        missing = (f"is a symbolic link to {os.readlink(file)}, which does not exist"
+                   if file.is_symlink() else "no such file")
+        raise InputError(f"{file}: {missing}") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise InputError(f"{file}: is a loop of symbolic links") from None
         raise InputError(f"{file}: cannot read ({exc.strerror})") from None
     info = os.fstat(fd)
-    for test, message in _KINDS:
-        if test(info.st_mode):
-            os.close(fd)
-            raise InputError(f"{file}: {message}")
+    limit = f"more than the limit of {_size(max_bytes)} (raise it with --max-bytes)"
+    problems = [message for test, message in _KINDS if test(info.st_mode)]
+    if info.st_size > max_bytes:
+        problems.append(f"is {_size(info.st_size)}, {limit}")
+    if problems:
+        os.close(fd)
+        raise InputError(f"{file}: {problems[0]}")
     with os.fdopen(fd, "rb") as stream:
-        too_big = (
-            f"{file}: is {{}}, more than the limit of {_size(max_bytes)} "
-            "(raise it with --max-bytes)"
-        )
-        if info.st_size > max_bytes:
-            raise InputError(too_big.format(_size(info.st_size)))
         try:
             data = stream.read(max_bytes + 1)
         except OSError as exc:
             raise InputError(f"{file}: cannot read ({exc.strerror})") from None
-        if len(data) > max_bytes:
-            raise InputError(too_big.format(f"more than {_size(max_bytes)}"))
+    if len(data) > max_bytes:
+        raise InputError(f"{file}: is more than {_size(max_bytes)}, {limit}")
     return data
+
+
+def _decoded(data: bytes, shown: object, encoding: str | None = None) -> Transcript:
+    try:
+        return decode_bytes(data, encoding)
+    except InputError as exc:
+        raise InputError(f"{shown}: {exc}") from None
 
 
 def read_transcript(
@@ -196,12 +151,7 @@ def read_transcript(
 ) -> Transcript:
     """Read and decode a transcript file (bytes are decoded here: no newline translation)."""
     file = Path(path)
-    data = read_limited(file, max_bytes)
-    try:
-        transcript = decode_bytes(data, encoding)
-    except InputError as exc:
-        raise InputError(f"{file}: {exc}") from None
-    return replace(transcript, path=file)
+    return replace(_decoded(read_limited(file, max_bytes), file, encoding), path=file)
 
 
 def sha256_file(path: str | Path) -> str:
@@ -209,11 +159,10 @@ def sha256_file(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(paths.ROOT).as_posix()
-    except ValueError:
-        return str(path)
+def _inside(path: Path) -> str | None:
+    """``path`` relative to the project root, or None if it is outside."""
+    full = path.resolve()
+    return full.relative_to(paths.ROOT).as_posix() if full.is_relative_to(paths.ROOT) else None
 
 
 def load_raw(path: Path | None = None, provenance: Path | None = None) -> Transcript:
@@ -221,28 +170,13 @@ def load_raw(path: Path | None = None, provenance: Path | None = None) -> Transc
     path = paths.TRANSCRIPT if path is None else Path(path)
     provenance = paths.PROVENANCE if provenance is None else Path(provenance)
     try:
-        record = json.loads(provenance.read_text(encoding="utf-8"))
-        expected = str(record["sha256"]).lower()
+        expected = str(json.loads(provenance.read_text(encoding="utf-8"))["sha256"]).lower()
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{_shown(provenance)}: no usable sha256 ({exc})") from None
-    data = read_limited(path)
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != expected:
-        raise InputError(
-            f"{_shown(path)} has changed (sha256 {actual}, expected {expected}); "
-            f"{restore_hint(path)}"
-        )
-    try:
-        transcript = decode_bytes(data)
-    except InputError as exc:
-        raise InputError(f"{_shown(path)}: {exc}") from None
-    return replace(transcript, path=path)
-
-
-def restore_hint(path: Path) -> str:
-    """How to get the recorded bytes of a raw file back: from git, inside the repository."""
-    try:
-        inside = path.resolve().relative_to(paths.ROOT).as_posix()
-    except ValueError:
-        return "restore its recorded bytes"
-    return f"restore it with: git checkout -- {inside}"
+        shown = _inside(provenance) or provenance
+        raise InputError(f"{shown}: no usable sha256 ({exc})") from None
+    data, inside = read_limited(path), _inside(path)
+    if (actual := hashlib.sha256(data).hexdigest()) != expected:
+        hint = f"restore it with: git checkout -- {inside}" if inside else ""
+        raise InputError(f"{inside or path} has changed (sha256 {actual}, expected {expected}); "
+                         f"{hint or 'restore its recorded bytes'}")
+    return replace(_decoded(data, inside or path), path=path)
