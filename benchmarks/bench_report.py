@@ -5,12 +5,18 @@
     matplotlib and jieba once, then shuts down;
 (c) a / b (goal: at most 1.0);
 (d) the whole test suite, ``make test`` (ruff, then pytest with nbval).
+
+Beside each wall time it prints the CPU seconds spent (user + system, the command and every
+process it waited for: kernels included), and the load average before each measurement. On a
+shared machine wall times vary from run to run; CPU seconds vary much less, so compare those
+before and after a change, and the wall times only on an idle machine.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -37,21 +43,32 @@ async def one_kernel(cwd: Path) -> None:
         await km.shutdown_kernel(now=False)
 
 
-def floor(notebooks: list[Path]) -> float:
-    """Seconds for one kernel plus the imports per notebook, one after the other."""
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of the processes it has waited for."""
+    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
+def load() -> str:
+    """The 1-minute load average, for reading the wall times that follow."""
+    return f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
+def floor(notebooks: list[Path]) -> tuple[float, float]:
+    """Seconds (wall, CPU) for one kernel plus the imports per notebook, one after the other."""
     report.warm_matplotlib_cache(report.kernel_env())
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     for nb in notebooks:
         asyncio.run(one_kernel(nb.parent))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu_seconds() - cpu
 
 
-def timed(argv: list[str]) -> tuple[float, int]:
-    """Seconds and exit status of a command run from the project root, output hidden."""
-    start = time.perf_counter()
+def timed(argv: list[str]) -> tuple[float, float, int]:
+    """Seconds (wall, CPU) and exit status of a command run from the project root, output hidden."""
+    start, cpu = time.perf_counter(), cpu_seconds()
     done = subprocess.run(argv, cwd=paths.ROOT, check=False,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start, done.returncode
+    return time.perf_counter() - start, cpu_seconds() - cpu, done.returncode
 
 
 def main() -> int:
@@ -63,14 +80,18 @@ def main() -> int:
     n = len(notebooks)
     version = sys.version.split()[0]
     print(f"report benchmark: {n} notebooks, {os.cpu_count()} cores, Python {version}")
-    b = floor(notebooks)
+    before = load()
+    b, b_cpu = floor(notebooks)
     print(f"(b) floor: {n} fresh kernels importing pandas, matplotlib, jieba, one after the other:"
-          f" {b:.1f} s ({b / n:.2f} s per notebook)")
-    a, status = timed(["make", "-s", "report"])
-    print(f"(a) make report: {a:.1f} s (exit status {status})")
-    print(f"(c) ratio a / b: {a / b:.2f} (goal: <= 1.00)")
-    tests, test_status = timed(["make", "-s", "test"])
-    print(f"(d) test suite, make test: {tests:.1f} s (exit status {test_status}; goal: <= 60 s)")
+          f" {b:.1f} s ({b / n:.2f} s per notebook); CPU {b_cpu:.1f} s; {before}")
+    before = load()
+    a, a_cpu, status = timed(["make", "-s", "report"])
+    print(f"(a) make report: {a:.1f} s (exit status {status}); CPU {a_cpu:.1f} s; {before}")
+    print(f"(c) ratio a / b: {a / b:.2f} (goal: <= 1.00); CPU a / b: {a_cpu / b_cpu:.2f}")
+    before = load()
+    tests, tests_cpu, test_status = timed(["make", "-s", "test"])
+    print(f"(d) test suite, make test: {tests:.1f} s (exit status {test_status}; goal: <= 60 s);"
+          f" CPU {tests_cpu:.1f} s; {before}")
     return 0
 
 

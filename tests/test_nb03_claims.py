@@ -191,13 +191,37 @@ def test_answer_lengths_include_whitespace(answers: pd.Series) -> None:
     assert (answers.str.len() - spaces).tolist() == [946, 941, 735, 981, 891]
 
 
-def test_stop_words_kept_counts(answers: pd.Series) -> None:
-    """Exercise 3.3: with stop words kept, 的 leads; 在 and 和 come after 等, 企业 and 服务."""
+@pytest.fixture(scope="module")
+def notebook_tokenizer():
+    """A jieba tokenizer built as notebook 03 builds it: plain, 饿了么 added, user dictionary."""
     with segment.quiet_jieba():
         import jieba
 
         tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        tokenizer.add_word("饿了么", freq=2000, tag="nt")
         tokenizer.load_userdict(str(paths.REFERENCE / "userdict.txt"))
+    return tokenizer
+
+
+def test_adding_a_word_before_the_user_dictionary_moves_no_boundary(
+    notebook_tokenizer, text: str, answers: pd.Series,
+) -> None:
+    """The notebook loads the user dictionary after add_word("饿了么"): the entry is the same,
+    jieba only counts its 2000 twice in the total, and no token of the texts it cuts changes."""
+    fresh = segment.get_segmenter(True).tokenizer
+    assert notebook_tokenizer.FREQ == fresh.FREQ
+    assert notebook_tokenizer.total - fresh.total == 2000 and fresh.total > 60_000_000
+    cats = taxonomy.load_categories()
+    paragraphs = [text[r.paragraph_start:r.paragraph_end] for r in cats.itertuples()]
+    names = [*taxonomy.load_domains()["name_zh"], PLAN_NAME]
+    for value in [text, *answers, *(_mask(t, names) for t in [*paragraphs, *answers])]:
+        assert list(notebook_tokenizer.tokenize(value)) == list(fresh.tokenize(value))
+
+
+def test_stop_words_kept_counts(notebook_tokenizer, answers: pd.Series) -> None:
+    """Exercise 3.3: with stop words kept, 的 leads; 在 and 和 come after 等, 企业 and 服务."""
+    tokenizer = notebook_tokenizer  # segments as a fresh tokenizer with the user dictionary
     rows = [(a, w) for a, t in answers.items() for w in tokenizer.lcut(t)
             if w.strip() and not segment.is_punctuation(w) and not segment.is_numeral(w)]
     kept = pd.DataFrame(rows, columns=["answer", "word"])

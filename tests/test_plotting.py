@@ -6,6 +6,8 @@ import itertools
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,3 +158,11 @@ def test_show_figure_saves_closes_and_returns_the_written_png(tmp_path) -> None:
     assert (tmp_path / "shown.svg").is_file()
     assert image.width == 4 * plt.rcParams["figure.dpi"]
     assert not plt.fignum_exists(fig.number)
+
+
+def test_importing_the_module_leaves_matplotlib_unloaded() -> None:
+    """The site and the lab launcher import FONT_PATH and the colours: no matplotlib for that."""
+    code = ("import sys; from online_economy.plotting import FONT_PATH, category_colours; "
+            "category_colours(); print([m for m in sys.modules if m.startswith('matplotlib')])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

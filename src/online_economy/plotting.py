@@ -1,4 +1,5 @@
-"""The project's chart style: the bundled CJK font, category colours, deterministic saving."""
+"""The project's chart style: the bundled CJK font, category colours, deterministic saving.
+matplotlib is imported only where it is used: the site and the lab launcher need just FONT_PATH."""
 
 from __future__ import annotations
 
@@ -12,16 +13,13 @@ from online_economy.errors import InputError
 
 if TYPE_CHECKING:
     from IPython.display import Image
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
 
 # Keep matplotlib's font cache inside the repo if matplotlib is not imported yet.
 os.environ.setdefault("MPLCONFIGDIR", str(paths.CACHE / "matplotlib"))
-
-import matplotlib as mpl
-from matplotlib import font_manager
-from matplotlib.backend_bases import RendererBase
-from matplotlib.figure import Figure
-from matplotlib.text import Annotation, Text
-from matplotlib.transforms import Bbox
 
 FONT_PATH = Path(__file__).with_name("fonts") / "OENotoSansSC-Regular.otf"
 FONT_FAMILY = "OE Noto Sans SC"
@@ -43,10 +41,11 @@ STYLE_PATH = Path(__file__).with_name("styles") / "online-economy.mplstyle"
 
 def register_font() -> str:
     """Add the bundled font to matplotlib's font manager; return its family name."""
+    from matplotlib import font_manager
+
     if not FONT_PATH.is_file():
         raise InputError(f"bundled font missing: {FONT_PATH} (run tools/make_font_subset.py)")
-    known = {Path(f.fname) for f in font_manager.fontManager.ttflist}
-    if FONT_PATH not in known:
+    if FONT_PATH not in {Path(f.fname) for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(str(FONT_PATH))
     return FONT_FAMILY
 
@@ -76,16 +75,15 @@ def category_hatches() -> dict[str, str]:
     from online_economy.taxonomy import load_categories
 
     cats = load_categories()
-    hatches = {
-        str(i): ("" if h is None or h != h else str(h))
-        for i, h in zip(cats["id"], cats["hatch"], strict=True)
-    }
-    hatches[UNPLACED] = ""
-    return hatches
+    hatches = {str(i): "" if h is None or h != h else str(h)
+               for i, h in zip(cats["id"], cats["hatch"], strict=True)}
+    return {**hatches, UNPLACED: ""}
 
 
 def save_figure(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path]:
     """Write ``<name>.png`` and ``<name>.svg`` (to reports/figures) byte-for-byte reproducibly."""
+    import matplotlib as mpl
+
     if not _NAME.match(name):
         raise InputError(f"figure name {name!r} must be letters, digits, '_', '-' or '.'")
     target = folder if folder is not None else paths.FIGURES
@@ -107,7 +105,7 @@ def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
     from matplotlib import pyplot as plt
 
     png, _ = save_figure(fig, name, folder)
-    width = round(fig.get_figwidth() * float(mpl.rcParams["figure.dpi"]))
+    width = round(fig.get_figwidth() * float(plt.rcParams["figure.dpi"]))
     plt.close(fig)
     return Image(data=png.read_bytes(), format="png", width=width)
 
@@ -118,6 +116,8 @@ def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
     The position is worked out at draw time, so tick labels and axis labels never overlap
     it; the style's tight bounding box keeps it in saved files.
     """
+    from matplotlib.text import Annotation
+    from matplotlib.transforms import Bbox
 
     def below_axes(renderer: RendererBase) -> Bbox:
         boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
