@@ -1,11 +1,5 @@
-"""Outputs all-or-nothing: staged beside their targets, published together under a lock.
-
-Every command writes through :class:`Publication`; files are created by ordinary ``open``
-calls, so their modes follow the umask. :func:`interrupts` turns Ctrl-C and SIGTERM into
-:class:`Interrupted`: one line ``interrupted``, exit status 130 or 143.
-"""
-
-from __future__ import annotations
+"""Outputs all-or-nothing, staged beside their targets and published together under a lock;
+Ctrl-C and SIGTERM as :class:`Interrupted` (one line ``interrupted``, status 130 or 143)."""
 
 import contextlib
 import errno
@@ -18,17 +12,14 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import Any, NoReturn
 
 from online_economy.errors import InputError
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STAGING_MARK = ".staging-"
-# .staging-PID-XXXX inside a target folder (.NAME.staging-[old-]PID-XXXX: earlier versions)
-_STAGED = re.compile(r"^(?:\.(.+))?" + re.escape(STAGING_MARK) + r"(?:old-)?(\d+)-")
+_STAGED = re.compile(re.escape(STAGING_MARK) + r"(\d+)-")  # .staging-PID-XXXX in a target folder
 Writer = Callable[[Path], object] | bytes | str
 
 
@@ -41,7 +32,7 @@ class Interrupted(KeyboardInterrupt):
         self.exit_status = 128 + signum  # 130 for Ctrl-C (SIGINT), 143 for SIGTERM
 
 
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+def _raise_interrupted(signum: int, frame: object) -> None:
     # The first signal wins: later ones (a second Ctrl-C, make or timeout passing the signal
     # on again) are ignored while the command cleans up, so cleanup is never cut short.
     for other in SIGNALS:
@@ -49,14 +40,11 @@ def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
-@contextmanager
+@contextlib.contextmanager
 def interrupts() -> Iterator[None]:
-    """Inside the block, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only);
-    the previous handlers come back when it ends."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = {signum: signal.signal(signum, _raise_interrupted) for signum in SIGNALS}
+    """Inside the block, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only)."""
+    main = threading.current_thread() is threading.main_thread()
+    old = {signum: signal.signal(signum, _raise_interrupted) for signum in SIGNALS if main}
     try:
         yield
     finally:
@@ -65,14 +53,13 @@ def interrupts() -> Iterator[None]:
 
 
 def exit_quietly(status: int) -> NoReturn:
-    """End a command's process with ``status``: its work is done, so a late Ctrl-C or
-    SIGTERM is ignored rather than killing the interpreter and replacing the status."""
+    """Exit with ``status``, ignoring a late Ctrl-C or SIGTERM that would replace it."""
     for signum in SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     sys.exit(status)
 
 
-@contextmanager
+@contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back inside the block; they are delivered when it ends."""
     old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
@@ -111,18 +98,13 @@ def check_folder(folder: Path | str, option: str) -> Path:
 
 
 def remove_stale(folder: Path) -> list[Path]:
-    """Remove the staging folders in ``folder`` of processes that no longer run (SIGKILL,
-    power cut): their names carry the writer's process id."""
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return []
+    """Remove the staging folders in ``folder`` of processes that no longer run (killed)."""
     removed = []
-    for entry in entries:
+    for entry in folder.glob(f"*{STAGING_MARK}*"):  # (nothing if it cannot be read)
         found = _STAGED.match(entry.name)
         if found and entry.is_dir() and not entry.is_symlink():
             try:
-                os.kill(int(found[2]), 0)  # PermissionError: alive, someone else's
+                os.kill(int(found[1]), 0)  # PermissionError: alive, someone else's
             except ProcessLookupError:
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry)
@@ -142,9 +124,7 @@ def public_path(path: str | Path) -> Path:
 
 def os_error_line(exc: OSError) -> str:
     """``error: <reason>: <path>`` with the published path, never a staging name."""
-    if exc.filename:
-        return f"error: {_reason(exc)}: {public_path(exc.filename)}"
-    return f"error: {_reason(exc)}"
+    return f"error: {_reason(exc)}" + (f": {public_path(exc.filename)}" if exc.filename else "")
 
 
 def write_error(exc: OSError, target: Path) -> InputError:
@@ -154,13 +134,8 @@ def write_error(exc: OSError, target: Path) -> InputError:
     return InputError(f"cannot write {target}: {_reason(exc)}")
 
 
-class Publication(ExitStack):
-    """Outputs staged beside their targets and published together, or not at all.
-
-    Use as a context manager: whatever was staged and not published is removed on exit.
-    ``files(folder)`` stages files that replace same-named files in ``folder`` (other files
-    there are left alone); ``folder(target)`` stages a folder that replaces ``target`` whole.
-    """
+class Publication(contextlib.ExitStack):
+    """Outputs staged and published together, or not at all: what is left is removed on exit."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -171,8 +146,7 @@ class Publication(ExitStack):
             return super().__exit__(*exc_info)
 
     def files(self, folder: Path) -> Path:
-        """A staging folder ``folder/.staging-PID-XXXX`` whose files replace their names in
-        ``folder`` (the process id lets a later run remove it if this one is killed)."""
+        """A staging folder ``folder/.staging-PID-XXXX``: its files replace their namesakes."""
         remove_stale(folder)
         with signals_held():
             try:
@@ -191,11 +165,8 @@ class Publication(ExitStack):
         return staged
 
     def publish(self) -> list[Path]:
-        """Move everything staged into place together; return the published paths.
-
-        Holds an exclusive lock on every target folder and holds signals back; if a move
-        fails, the moves already made are undone and the error is raised.
-        """
+        """Move everything staged into place, under a lock on each folder, signals held;
+        if a move fails, those made are undone."""
         moves = [(item, folder / item.name)
                  for staged, folder in self._staged for item in sorted(staged.iterdir())]
         for item, final in moves:
@@ -204,14 +175,25 @@ class Publication(ExitStack):
                 kind = "a folder" if item.is_dir() else "a regular file"
                 raise InputError(f"{final} exists and is not {kind}; not replacing it")
         undo: list[tuple[Path, Path]] = []  # renames that put things back, last first
-        with signals_held(), ExitStack() as locks:
+        with signals_held(), contextlib.ExitStack() as locks:
             for folder in sorted({folder.resolve() for _, folder in self._staged}):
                 fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
                 locks.callback(os.close, fd)  # closing releases the lock
                 fcntl.flock(fd, fcntl.LOCK_EX)
             try:
-                for item, final in moves:
-                    _move(item, final, undo)
+                for item, final in moves:  # what it replaces waits in the staging folder
+                    old = item.with_name(f".{item.name}.previous")
+                    if final.is_dir():
+                        os.replace(final, old)
+                        undo.append((old, final))
+                    elif final.exists():  # a file as a hard link, so ``final`` always exists
+                        with contextlib.suppress(OSError):  # no hard links: not undoable
+                            os.link(final, old)
+                            undo.append((old, final))
+                    existed = final.exists()
+                    os.replace(item, final)
+                    if not existed:
+                        undo.append((final, item))
             except BaseException:
                 for source, destination in reversed(undo):
                     os.replace(source, destination)
@@ -220,36 +202,12 @@ class Publication(ExitStack):
         return [final for _, final in moves]
 
 
-def _move(staged: Path, final: Path, undo: list[tuple[Path, Path]]) -> None:
-    """Rename ``staged`` over ``final``, adding to ``undo`` the renames that put it back.
-
-    The old folder or file is kept in the staging folder until the end, a file as a hard
-    link so ``final`` always exists (without hard links: atomic, only not undoable).
-    """
-    old = staged.with_name(f".{staged.name}.previous")
-    if final.is_dir():
-        os.replace(final, old)
-        undo.append((old, final))
-    elif final.exists():
-        with contextlib.suppress(OSError):
-            os.link(final, old)
-            undo.append((old, final))
-    existed = final.exists()
-    os.replace(staged, final)
-    if not existed:
-        undo.append((final, staged))
-
-
 def write_files(
     folder: Path, files: Mapping[str, Writer], inputs: Iterable[Path] = (),
     option: str = "the output folder",
 ) -> list[Path]:
-    """Write several files into ``folder`` all-or-nothing (a :class:`Publication`).
-
-    ``files`` maps each file name to its content (bytes, or text written as UTF-8) or to a
-    function that writes the file at the path it is given; ``inputs`` may never be among the
-    outputs; ``option`` names the folder in messages (``--out``).
-    """
+    """Write ``files`` (name: bytes, UTF-8 text or a function writing the path it is given)
+    into ``folder`` all-or-nothing; ``inputs`` may not be among them; ``option`` names it."""
     created = not Path(folder).exists()
     folder = check_folder(folder, option)
     try:

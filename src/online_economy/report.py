@@ -1,10 +1,5 @@
-"""The main command: processed tables, every notebook re-run, an offline HTML site.
-
-``python -m online_economy.report [--in-place] [--jobs N] [--no-execute]
-[--notebooks DIR] [--html DIR]``
-"""
-
-from __future__ import annotations
+"""The main command: processed tables, every notebook re-run, an offline HTML site
+(``python -m online_economy.report [--in-place] [--jobs N] [--no-execute] ...``)."""
 
 import argparse
 import asyncio
@@ -41,8 +36,7 @@ _QUIET = logging.getLogger("online_economy.report.kernels")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
 
-# Run silently in each kernel before the first cell: the notebooks' figures and tables go
-# to the report's staging folders, published only when every notebook has succeeded.
+# Run silently in each kernel first: the notebooks' figures and tables go to staging folders.
 KERNEL_SETUP = """\
 import online_economy.paths as _oe_paths, pathlib as _oe_pathlib
 _oe_paths.FIGURES = _oe_pathlib.Path({figures!r})
@@ -89,8 +83,8 @@ def kernel_manager() -> AsyncKernelManager:
 
 
 class _Client(NotebookClient):
-    """A NotebookClient that runs ``setup`` silently first, remembers the failing cell and
-    leaves Ctrl-C and SIGTERM to the report command (nbclient would take them)."""
+    """Runs ``setup`` silently first, remembers the failing cell, leaves Ctrl-C and SIGTERM
+    to the report command (nbclient's own handlers would take them)."""
 
     setup = ""
     failed_at: int | None = None
@@ -121,36 +115,21 @@ class _Client(NotebookClient):
         return done
 
 
-def _failure(path: Path, nb: nbformat.NotebookNode, index: int | None, error: Exception) -> str:
-    """``NAME failed at cell C of N, line L (that line): ErrorName: value``, on one line.
-
-    The line is the innermost ``Cell In[N], line L`` frame of the cell (N: its execution
-    count) in its traceback; IPython counts it from the cell's first non-blank line.
-    """
-    ename = getattr(error, "ename", type(error).__name__)
-    evalue = " ".join(getattr(error, "evalue", str(error)).split())
-    if index is None:
-        return f"{path.name} failed: {ename}: {evalue}"
-    cell, number = nb.cells[index], None
-    lines = cell.source.splitlines()
+def raising_line(cell: nbformat.NotebookNode) -> int | None:
+    """The line that raised: the cell's innermost ``Cell In[N], line L`` traceback frame."""
     errors = [out.traceback for out in cell.get("outputs", []) if out.output_type == "error"]
-    if isinstance(error, CellExecutionError) and errors:
-        frames = _CELL_FRAME.findall(_ANSI.sub("", "\n".join(errors[-1])))
-        mine = [int(line) for count, line in frames if int(count) == cell.execution_count]
-        if frames:
-            number = (mine or [int(frames[-1][1])])[-1]
-            number += next((i for i, line in enumerate(lines) if line.strip()), 0)
-    text = lines[number - 1].strip() if number and number <= len(lines) else ""
-    text = text or next((line.strip() for line in lines if line.strip()), "")
-    at = f" at cell {index + 1} of {len(nb.cells)}" + (f", line {number}" if number else "")
-    return f"{path.name} failed{at}{f' ({text})' if text else ''}: {ename}: {evalue}"
+    frames = _CELL_FRAME.findall(_ANSI.sub("", "\n".join(errors[-1] if errors else [])))
+    mine = [n for count, n in frames if int(count) == cell.get("execution_count")]
+    mine = mine or [n for _, n in frames]
+    blank = next((i for i, line in enumerate(cell.source.splitlines()) if line.strip()), 0)
+    return int(mine[-1]) + blank if mine else None  # IPython counts from the first non-blank
 
 
 async def execute_notebook(
     path: Path, setup: str = "", timeout: int = CELL_TIMEOUT
 ) -> nbformat.NotebookNode:
-    """Run the notebook at ``path`` in a fresh kernel (cwd: its folder; stray output
-    discarded), ``setup`` first; NotebookFailed names the failing cell and line."""
+    """Run a notebook in a fresh kernel (cwd: its folder), ``setup`` first; on an error,
+    NotebookFailed names the cell and line."""
     nb = read_notebook(path)
     client = _Client(nb, kernel_manager(), timeout=timeout, startup_timeout=STARTUP_TIMEOUT,
                      kernel_name=KERNEL, record_timing=False, log=_QUIET,
@@ -160,15 +139,20 @@ async def execute_notebook(
         return await client.async_execute(
             env=kernel_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except Exception as exc:  # an error in a cell; or the kernel did not start, died, ...
-        if getattr(exc, "ename", "") == "KeyboardInterrupt":  # the kernel got Ctrl-C itself
+        ename = getattr(exc, "ename", type(exc).__name__)
+        if ename == "KeyboardInterrupt":  # the kernel was sent Ctrl-C itself
             raise Interrupted() from None
-        raise NotebookFailed(_failure(path, nb, client.failed_at, exc)) from None
-
-
-def needs(path: Path) -> list[str]:
-    """The notebooks (by stem) whose outputs ``path`` reads: metadata ``online_economy.needs``."""
-    meta = read_notebook(path).metadata.get("online_economy", {})
-    return [str(stem) for stem in meta.get("needs", [])]
+        where = ""
+        if client.failed_at is not None:
+            cell = nb.cells[client.failed_at]
+            number = raising_line(cell) if isinstance(exc, CellExecutionError) else None
+            lines = cell.source.splitlines()
+            text = lines[number - 1].strip() if number and number <= len(lines) else ""
+            text = text or next((line.strip() for line in lines if line.strip()), "")
+            where = f" at cell {client.failed_at + 1} of {len(nb.cells)}"
+            where += (f", line {number}" if number else "") + (f" ({text})" if text else "")
+        evalue = " ".join(getattr(exc, "evalue", str(exc)).split())
+        raise NotebookFailed(f"{path.name} failed{where}: {ename}: {evalue}") from None
 
 
 async def execute_all(
@@ -177,36 +161,30 @@ async def execute_all(
     done: Callable[[int, Path, nbformat.NotebookNode, float], None],
     setup: str = "",
 ) -> None:
-    """Run every notebook, at most ``jobs`` at once, each after those it ``needs``;
-    ``done(i, path, nb, seconds)`` is called in notebook order.
-
-    When a notebook fails, the notebooks after it are cancelled (their kernels shut down)
-    and those before it run to their end; the first failure in notebook order is raised,
-    so the same broken notebook is blamed whatever the timing.
-    """
+    """Run the notebooks, at most ``jobs`` at once, each after those it needs (metadata
+    ``online_economy.needs``), calling ``done(i, path, nb, seconds)`` in order; a failure
+    cancels the notebooks after it, so the first failing one is blamed whatever the timing."""
     gate = asyncio.Semaphore(jobs)
 
-    async def one(path: Path) -> tuple[nbformat.NotebookNode, float]:
-        wanted = needs(path)
-        needed = [task for p, task in zip(notebooks, tasks, strict=True) if p.stem in wanted]
-        if needed:
-            await asyncio.wait(needed)
-        async with gate:
-            start = time.perf_counter()
-            return await execute_notebook(path, setup), time.perf_counter() - start
-
-    def cancel_later(task: asyncio.Future[Any]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            for later in tasks[tasks.index(task) + 1:]:
+    async def one(i: int, path: Path) -> tuple[nbformat.NotebookNode, float]:
+        try:
+            wanted = read_notebook(path).metadata.get("online_economy", {}).get("needs", [])
+            needed = [task for p, task in zip(notebooks, tasks, strict=True) if p.stem in wanted]
+            if needed:
+                await asyncio.wait(needed)
+            async with gate:
+                start = time.perf_counter()
+                return await execute_notebook(path, setup), time.perf_counter() - start
+        except Exception:
+            for later in tasks[i + 1:]:
                 later.cancel()
+            raise
 
     # What asyncio would print about tasks stopped during a Ctrl-C goes to the quiet log.
     asyncio.get_running_loop().set_exception_handler(
         lambda loop, context: _QUIET.debug("%s", context.get("message")))
-    tasks = [asyncio.ensure_future(one(path)) for path in notebooks]
+    tasks = [asyncio.ensure_future(one(i, path)) for i, path in enumerate(notebooks)]
     try:
-        for task in tasks:
-            task.add_done_callback(cancel_later)
         for i, (path, task) in enumerate(zip(notebooks, tasks, strict=True)):
             done(i, path, *await task)
     finally:
@@ -259,13 +237,8 @@ def _shown(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Do the work for parsed ``args``; return the exit status.
-
-    All-or-nothing: the tables, the notebooks' figures, the site (and with ``--in-place`` the
-    notebooks) are staged and published together only when every step succeeded. The tables
-    come first (the notebooks read them); a worker thread makes the transcript page and each
-    notebook's page while the kernels run; the findings are those notebook 06 wrote.
-    """
+    """Do the work for parsed ``args``; return the exit status. Everything is staged and
+    published together; a worker thread renders the pages while the kernels run."""
     from online_economy import website  # nbconvert is slow to import
     from online_economy.findings import key_findings
     from online_economy.glossary import glossary_table
@@ -302,9 +275,10 @@ def run(args: argparse.Namespace) -> int:
         def page(i: int, path: Path, nb: nbformat.NotebookNode, seconds: float = -1) -> None:
             note = "stored outputs" if seconds < 0 else f"ok  {seconds:.1f} s"
             print(f"[{i + 1}/{n}] {path.name}  {note}", flush=True)
-            data = (nbformat.writes(nb).rstrip("\n") + "\n").encode()  # as nbformat.write
-            if in_place is not None and path.read_bytes() != data:
-                (in_place / path.name).write_bytes(data)
+            if in_place is not None:  # staged when its bytes (as nbformat writes them) change
+                data = (nbformat.writes(nb).rstrip("\n") + "\n").encode()
+                if path.read_bytes() != data:
+                    (in_place / path.name).write_bytes(data)
             pages.append(worker.submit(website.render_page, path, nb, exp))
 
         if args.no_execute:
@@ -331,9 +305,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: ``error: ...`` and status 2 for bad input, 1 for a failing notebook,
-    ``interrupted`` and 130 / 143 for Ctrl-C / SIGTERM; nothing is published unless all
-    succeeded."""
+    """Entry point: status 2 for bad input, 1 for a failing notebook, 130 / 143 for Ctrl-C /
+    SIGTERM (one line on stderr); nothing is published unless all succeeded."""
     from online_economy.cli import run_command
 
     return run_command(lambda: run(parse_args(argv)))

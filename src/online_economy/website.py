@@ -1,12 +1,6 @@
-"""Render executed notebooks, the annotated transcript and an index to an offline HTML site.
-
-Every page comes from a Jinja2 template in ``online_economy/templates``; a notebook's from
-``nbconvert/oe-notebook.html.j2``, nbconvert's ``lab`` template without the blocks that load
-scripts from CDNs. Images are embedded and the CSS inlined, so every page works from disk,
-drawing Chinese in the bundled font.
-"""
-
-from __future__ import annotations
+"""The offline HTML site from Jinja2 templates (``online_economy/templates``): notebook pages
+(nbconvert's ``lab`` template without its CDN scripts, images embedded), the annotated
+transcript, the index; Chinese drawn in the bundled font."""
 
 import html
 import re
@@ -25,9 +19,7 @@ from online_economy.errors import InputError
 from online_economy.reference import read_csv
 
 TITLE = "Shanghai's online new economy (在线新经济): the press conference of 13 April 2020"
-FIGURE_SUFFIXES = (".png", ".svg")
 TEMPLATES = Path(__file__).with_name("templates")
-TRANSLATION = paths.REFERENCE / "translation_en.csv"
 TRANSLATION_COLUMNS = ["turn", "paragraph", "start", "end", "en", "note"]
 TRANSCRIPT_PAGE = "transcript.html"
 FINDINGS_JSON = "findings.json"
@@ -87,31 +79,21 @@ def notebook_summary(nb: nbformat.NotebookNode) -> str:
 
 
 def exporter() -> HTMLExporter:
-    """An HTMLExporter whose pages fetch nothing from the network."""
+    """An HTMLExporter whose pages fetch nothing from the network (oe-notebook.html.j2)."""
     return HTMLExporter(extra_loaders=[FileSystemLoader(TEMPLATES / "nbconvert")],
-                        template_file="oe-notebook.html.j2", embed_images=True, mathjax_url="",
-                        require_js_url="", jquery_url="", widget_renderer_url="")
+                        template_file="oe-notebook.html.j2", embed_images=True)
 
 
 def render_page(
     source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | None = None,
     transcript: bool = True,
 ) -> tuple[Page, str]:
-    """The index entry and the self-contained HTML page of one notebook (``source`` resolves
-    its images); with ``transcript``, the page links to the annotated transcript."""
+    """The index entry and the HTML page of a notebook (images found beside ``source``)."""
     page = Page(source, f"{source.stem}.html", notebook_title(nb, source.stem),
                 notebook_summary(nb))
     resources = {"metadata": {"name": page.title, "path": str(source.parent)},
                  "site_css": site_css(), "transcript_page": TRANSCRIPT_PAGE if transcript else ""}
     return page, (exp or exporter()).from_notebook_node(nb, resources=resources)[0]
-
-
-def load_findings_json(path: Path) -> list[str] | None:
-    """The English findings of ``findings.json`` (by notebook 06, checked by
-    :func:`online_economy.findings.load_findings`), or None if there is no such file."""
-    from online_economy.findings import key_findings
-
-    return key_findings("en", path) if path.is_file() else None
 
 
 def render_index(
@@ -126,20 +108,18 @@ def render_index(
 
 @dataclass(frozen=True)
 class Span:
-    """A marked stretch of the raw text (``layer`` orders spans with equal offsets, outer
-    first); ``ident`` becomes the element's ``id``, ``attrs`` its other attributes."""
+    """A marked stretch of the raw text: element ``tag`` with id ``ident`` and ``attrs``."""
 
     start: int
     end: int
-    layer: int
+    layer: int  # orders spans with equal offsets, outer first
     tag: str
     ident: str
     attrs: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 def _open(span: Span, first: bool) -> str:
-    """The opening tag of ``span``: the first piece carries id and offsets, later pieces
-    (where spans cross) only ``data-of`` pointing back to the first."""
+    """The opening tag of ``span``'s first piece (id, offsets) or of a later one (data-of)."""
     if first:
         attrs = {"id": span.ident, "data-start": span.start, "data-end": span.end, **span.attrs}
     else:
@@ -150,13 +130,11 @@ def _open(span: Span, first: bool) -> str:
 
 
 def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
-    """``text[start:end]`` as HTML with every span marked, well nested: a span inside another
-    nests inside it; spans that cross are split, the later pieces marked ``data-of``."""
+    """``text[start:end]`` as HTML, every span marked and well nested (crossing spans split)."""
     for s in spans:
         if not start <= s.start < s.end <= end:
             raise InputError(f"span {s.start}..{s.end} is not inside {start}..{end}")
-    pending = iter(sorted(spans, key=lambda s: (s.start, -s.end, s.layer)))
-    nxt = next(pending, None)
+    order = sorted(spans, key=lambda s: (s.start, -s.end, s.layer))
     cuts = sorted({start, end, *(s.start for s in spans), *(s.end for s in spans)})
     out: list[str] = []
     stack: list[Span] = []
@@ -168,17 +146,15 @@ def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
             out += [f"</{s.tag}>" for s in reversed(popped)]
             stack += [s for s in popped if s.end > pos]
             out += [_open(s, first=False) for s in popped if s.end > pos]
-        while nxt is not None and nxt.start == pos:
-            out.append(_open(nxt, first=True))
-            stack.append(nxt)
-            nxt = next(pending, None)
+        stack += [s for s in order if s.start == pos]
+        out += [_open(s, first=True) for s in order if s.start == pos]
         out.append(html.escape(text[pos:stop], quote=False))
     return "".join(out + [f"</{s.tag}>" for s in reversed(stack)])
 
 
 def load_translation(path: Path | None = None) -> pd.DataFrame:
     """``data/reference/translation_en.csv``: the project's English, one row per paragraph."""
-    path = TRANSLATION if path is None else Path(path)
+    path = paths.REFERENCE / "translation_en.csv" if path is None else Path(path)
     frame = read_csv(path, TRANSLATION_COLUMNS)
     for col in ("turn", "paragraph", "start", "end"):
         bad = ~frame[col].str.fullmatch(r"\d+")
@@ -200,8 +176,8 @@ def _number(value: object) -> str:
 
 
 def render_transcript(processed: Path) -> str:
-    """``transcript.html``: the turns, Chinese beside English, every category list, domain
-    mention and quantity of the processed tables in ``processed`` marked at its offsets."""
+    """The turns, Chinese beside English, with the category lists and the processed tables'
+    domain mentions and quantities marked at their offsets, each with a tooltip."""
     from online_economy.plotting import UNPLACED, category_colours
     from online_economy.tables import raw_parsed
     from online_economy.taxonomy import load_categories, load_domains
@@ -287,36 +263,21 @@ def render_transcript(processed: Path) -> str:
         n_translated=len(translation), n_paragraphs=len(parsed.paragraphs))
 
 
-def copy_figures(figures_dir: Path, out_dir: Path) -> list[Path]:
-    """Copy the PNG and SVG figures into ``out_dir/figures`` with a page listing them."""
-    target = out_dir / "figures"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    copied = [Path(shutil.copy2(p, target / p.name)) for p in sorted(figures_dir.glob("*"))
-              if p.suffix.lower() in FIGURE_SUFFIXES and p.is_file()]
-    figures = []  # (stem, the file shown: its PNG, else the first; all its files)
-    for stem in sorted({p.stem for p in copied}):
-        files = [p for p in copied if p.stem == stem]
-        figures.append((stem, next((p for p in files if p.suffix.lower() == ".png"), files[0]),
-                        files))
-    page = _render("figures.html.j2", "Figures", "../index.html", "../", figures=figures)
-    return [*copied, _write(target / "index.html", page)]
-
-
 def write_site(
     rendered: list[tuple[Page, str]], out_dir: Path, findings: list[str],
     figures_dir: Path | None = None, glossary: pd.DataFrame | None = None,
     processed: Path | None = None, transcript: str | None = None,
 ) -> list[Path]:
-    """Write the rendered pages, the font, the figures, the glossary, the transcript and the
-    index. With ``processed`` (the processed tables) the transcript page (``transcript`` if
-    already rendered) is written, and the index shows the findings of
-    ``processed/findings.json`` if it exists (``findings`` otherwise)."""
+    """Write the notebook pages, the font, the figures (PNG and SVG, with a page), the
+    glossary, the transcript (if ``processed`` names the processed tables; ``transcript``
+    if already rendered) and the index, with the findings of ``processed/findings.json``."""
+    from online_economy.findings import key_findings
     from online_economy.plotting import FONT_PATH
 
     if processed is not None:
         transcript = transcript or render_transcript(processed)
-        findings = load_findings_json(processed / FINDINGS_JSON) or findings
+        if (processed / FINDINGS_JSON).is_file():  # as notebook 06 wrote them, checked
+            findings = key_findings("en", processed / FINDINGS_JSON)
     later = {TRANSCRIPT_PAGE: transcript, "index.html": render_index(
         [page for page, _ in rendered], findings, figures_dir is not None,
         glossary is not None, transcript is not None)}
@@ -331,5 +292,17 @@ def write_site(
     written = [_write(out_dir / page.href, body) for page, body in rendered]
     (out_dir / "fonts").mkdir(exist_ok=True)  # the CSS loads the bundled font from there
     written.append(Path(shutil.copyfile(FONT_PATH, out_dir / "fonts" / FONT_FILE)))
-    written += [] if figures_dir is None else copy_figures(figures_dir, out_dir)
+    if figures_dir is not None:
+        shutil.rmtree(out_dir / "figures", ignore_errors=True)
+        (out_dir / "figures").mkdir()
+        copied = [Path(shutil.copy2(p, out_dir / "figures" / p.name))
+                  for p in sorted(figures_dir.glob("*"))
+                  if p.suffix.lower() in (".png", ".svg") and p.is_file()]
+        figures = []  # (stem, the file shown: its PNG, else the first; all its files)
+        for stem in sorted({p.stem for p in copied}):
+            files = [p for p in copied if p.stem == stem]
+            shown = next((p for p in files if p.suffix.lower() == ".png"), files[0])
+            figures.append((stem, shown, files))
+        page = _render("figures.html.j2", "Figures", "../index.html", "../", figures=figures)
+        written += [*copied, _write(out_dir / "figures" / "index.html", page)]
     return written + [_write(out_dir / name, body) for name, body in later.items() if body]
