@@ -28,13 +28,11 @@ class Interrupted(KeyboardInterrupt):
 
     def __init__(self, signum: int = signal.SIGINT) -> None:
         super().__init__(signum)
-        self.signum = signum
         self.exit_status = 128 + signum  # 130 for Ctrl-C (SIGINT), 143 for SIGTERM
 
 
 def _raise_interrupted(signum: int, frame: object) -> None:
-    # The first signal wins: later ones (a second Ctrl-C, make or timeout passing the signal
-    # on again) are ignored while the command cleans up, so cleanup is never cut short.
+    # The first signal wins: later ones (a second Ctrl-C, passed on by make) are ignored.
     for other in SIGNALS:
         signal.signal(other, signal.SIG_IGN)
     raise Interrupted(signum)
@@ -147,6 +145,10 @@ class Publication(contextlib.ExitStack):
 
     def files(self, folder: Path) -> Path:
         """A staging folder ``folder/.staging-PID-XXXX``: its files replace their namesakes."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the folder {folder}: {_reason(exc)}") from None
         remove_stale(folder)
         with signals_held():
             try:
@@ -159,7 +161,6 @@ class Publication(contextlib.ExitStack):
 
     def folder(self, target: Path) -> Path:
         """A staging folder that will replace the folder ``target`` whole."""
-        target.parent.mkdir(parents=True, exist_ok=True)
         staged = self.files(target.parent) / target.name
         staged.mkdir()  # its mode follows the umask
         return staged
@@ -211,26 +212,20 @@ def write_files(
     created = not Path(folder).exists()
     folder = check_folder(folder, option)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create the folder {folder}: {_reason(exc)}") from None
-    try:
         check_not_input(inputs, [folder / name for name in files])
         with Publication() as publication:
-            staged = publication.files(folder)
-            for name, content in files.items():
-                try:
+            staged, name = publication.files(folder), ""
+            try:
+                for name, content in files.items():
                     if callable(content):
                         content(staged / name)
                     else:
                         data = content.encode("utf-8") if isinstance(content, str) else content
                         (staged / name).write_bytes(data)
-                except OSError as exc:
-                    raise write_error(exc, folder / name) from None
-            try:
+                name = ""  # publishing: the error names the file
                 return publication.publish()
             except OSError as exc:
-                raise write_error(exc, folder / Path(exc.filename or "").name) from None
+                raise write_error(exc, folder / (name or Path(exc.filename or "").name)) from None
     except BaseException:
         if created:  # a folder made for this run and left empty goes too
             with contextlib.suppress(OSError):

@@ -30,11 +30,7 @@ NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 KERNEL = "python3"
 CELL_TIMEOUT = 600  # seconds for one cell
 STARTUP_TIMEOUT = 120  # seconds for a kernel to start
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")  # IPython's name of a cell's frame
-_QUIET = logging.getLogger("online_economy.report.kernels")
-_QUIET.addHandler(logging.NullHandler())
-_QUIET.propagate = False
+_QUIET = logging.Logger("online_economy.report.kernels", logging.CRITICAL + 1)  # says nothing
 
 # Run silently in each kernel first: the notebooks' figures and tables go to staging folders.
 KERNEL_SETUP = """\
@@ -83,8 +79,7 @@ def kernel_manager() -> AsyncKernelManager:
 
 
 class _Client(NotebookClient):
-    """Runs ``setup`` silently first, remembers the failing cell, leaves Ctrl-C and SIGTERM
-    to the report command (nbclient's own handlers would take them)."""
+    """Runs ``setup`` first, remembers the failing cell, leaves Ctrl-C to the command."""
 
     setup = ""
     failed_at: int | None = None
@@ -118,7 +113,8 @@ class _Client(NotebookClient):
 def raising_line(cell: nbformat.NotebookNode) -> int | None:
     """The line that raised: the cell's innermost ``Cell In[N], line L`` traceback frame."""
     errors = [out.traceback for out in cell.get("outputs", []) if out.output_type == "error"]
-    frames = _CELL_FRAME.findall(_ANSI.sub("", "\n".join(errors[-1] if errors else [])))
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", "\n".join(errors[-1] if errors else []))
+    frames = re.findall(r"Cell In\[(\d+)\], line (\d+)", text)  # IPython's name of a frame
     mine = [n for count, n in frames if int(count) == cell.get("execution_count")]
     mine = mine or [n for _, n in frames]
     blank = next((i for i, line in enumerate(cell.source.splitlines()) if line.strip()), 0)
@@ -132,7 +128,7 @@ async def execute_notebook(
     NotebookFailed names the cell and line."""
     nb = read_notebook(path)
     client = _Client(nb, kernel_manager(), timeout=timeout, startup_timeout=STARTUP_TIMEOUT,
-                     kernel_name=KERNEL, record_timing=False, log=_QUIET,
+                     record_timing=False, log=_QUIET,
                      resources={"metadata": {"path": str(path.parent)}})
     client.setup = setup
     try:
@@ -180,9 +176,8 @@ async def execute_all(
                 later.cancel()
             raise
 
-    # What asyncio would print about tasks stopped during a Ctrl-C goes to the quiet log.
-    asyncio.get_running_loop().set_exception_handler(
-        lambda loop, context: _QUIET.debug("%s", context.get("message")))
+    # Nothing is printed about the tasks a Ctrl-C stops.
+    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
     tasks = [asyncio.ensure_future(one(i, path)) for i, path in enumerate(notebooks)]
     try:
         for i, (path, task) in enumerate(zip(notebooks, tasks, strict=True)):
@@ -256,7 +251,6 @@ def run(args: argparse.Namespace) -> int:
     with Publication() as publication:
         staged = []
         for folder in (args.figures, args.processed):  # notebooks add to the files there
-            folder.mkdir(parents=True, exist_ok=True)
             staged.append(publication.files(folder))
             for item in folder.iterdir():
                 if item.is_file() and not item.name.startswith("."):
@@ -305,8 +299,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: status 2 for bad input, 1 for a failing notebook, 130 / 143 for Ctrl-C /
-    SIGTERM (one line on stderr); nothing is published unless all succeeded."""
+    """Entry point: status 2 for bad input, 1 for a failing notebook, 130 / 143 on a signal."""
     from online_economy.cli import run_command
 
     return run_command(lambda: run(parse_args(argv)))

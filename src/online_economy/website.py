@@ -1,6 +1,5 @@
-"""The offline HTML site from Jinja2 templates (``online_economy/templates``): notebook pages
-(nbconvert's ``lab`` template without its CDN scripts, images embedded), the annotated
-transcript, the index; Chinese drawn in the bundled font."""
+"""The offline HTML site from the Jinja2 templates in ``online_economy/templates``: notebook
+pages (nbconvert's ``lab`` template without its CDN scripts), the transcript, the index."""
 
 import html
 import re
@@ -29,18 +28,11 @@ FONT_FACE = "OE Noto Sans SC"
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
                    undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
                    lstrip_blocks=True)
+_ENV.globals.update(font_face=FONT_FACE, font_file=FONT_FILE, root="")  # for site.css.j2
 
 
-def site_css(root: str = "") -> str:
-    """The site's stylesheet; ``root`` is the path from the page up to the site's folder."""
-    return _ENV.get_template("site.css.j2").render(root=root, font_face=FONT_FACE,
-                                                   font_file=FONT_FILE)
-
-
-def _render(template: str, title: str, back: str | None = "index.html", root: str = "",
-            **context: object) -> str:
-    return _ENV.get_template(template).render(title=title, css=site_css(root), back=back,
-                                              **context)
+def _render(template: str, title: str, back: str | None = "index.html", **context: object) -> str:
+    return _ENV.get_template(template).render(title=title, back=back, **context)
 
 
 def _write(path: Path, text: str) -> Path:
@@ -92,7 +84,8 @@ def render_page(
     page = Page(source, f"{source.stem}.html", notebook_title(nb, source.stem),
                 notebook_summary(nb))
     resources = {"metadata": {"name": page.title, "path": str(source.parent)},
-                 "site_css": site_css(), "transcript_page": TRANSCRIPT_PAGE if transcript else ""}
+                 "site_css": _render("site.css.j2", ""),
+                 "transcript_page": TRANSCRIPT_PAGE if transcript else ""}
     return page, (exp or exporter()).from_notebook_node(nb, resources=resources)[0]
 
 
@@ -134,21 +127,19 @@ def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
     for s in spans:
         if not start <= s.start < s.end <= end:
             raise InputError(f"span {s.start}..{s.end} is not inside {start}..{end}")
-    order = sorted(spans, key=lambda s: (s.start, -s.end, s.layer))
+    order = sorted(spans, key=lambda s: (s.start, -s.end, s.layer))  # outer first
     cuts = sorted({start, end, *(s.start for s in spans), *(s.end for s in spans)})
     out: list[str] = []
-    stack: list[Span] = []
-    for pos, stop in pairwise(cuts):
-        ending = [i for i, s in enumerate(stack) if s.end == pos]
-        if ending:  # close from the outermost span ending here; reopen the crossed ones
-            popped = stack[ending[0]:]
-            del stack[ending[0]:]
-            out += [f"</{s.tag}>" for s in reversed(popped)]
-            stack += [s for s in popped if s.end > pos]
-            out += [_open(s, first=False) for s in popped if s.end > pos]
-        stack += [s for s in order if s.start == pos]
-        out += [_open(s, first=True) for s in order if s.start == pos]
+    stack: list[Span] = []  # the open elements, outermost first
+    for pos, stop in pairwise(cuts):  # keep what stays open, close the rest, open what's new
+        active = [s for s in order if s.start <= pos < s.end]
+        keep = 0
+        while keep < min(len(stack), len(active)) and stack[keep] is active[keep]:
+            keep += 1
+        out += [f"</{s.tag}>" for s in reversed(stack[keep:])]
+        out += [_open(s, first=s.start == pos) for s in active[keep:]]
         out.append(html.escape(text[pos:stop], quote=False))
+        stack = active
     return "".join(out + [f"</{s.tag}>" for s in reversed(stack)])
 
 
@@ -176,21 +167,19 @@ def _number(value: object) -> str:
 
 
 def render_transcript(processed: Path) -> str:
-    """The turns, Chinese beside English, with the category lists and the processed tables'
-    domain mentions and quantities marked at their offsets, each with a tooltip."""
+    """The turns, Chinese beside English, the processed tables' marks at their offsets."""
     from online_economy.plotting import UNPLACED, category_colours
     from online_economy.tables import raw_parsed
     from online_economy.taxonomy import load_categories, load_domains
 
-    tables = {}
-    for name in ("quantities", "domain_mentions"):
-        try:
-            tables[name] = pd.read_csv(processed / f"{name}.csv", encoding="utf-8-sig",
-                                       keep_default_na=False)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read {processed / name}.csv: {exc}") from None
+    try:
+        quantities, mentions = (pd.read_csv(processed / name, encoding="utf-8-sig",
+                                            keep_default_na=False)
+                                for name in ("quantities.csv", "domain_mentions.csv"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the processed tables in {processed}: {exc}") from None
     parsed, categories, domains = raw_parsed(), load_categories(), load_domains()
-    text, mentions, translation = parsed.text, tables["domain_mentions"], load_translation()
+    text, translation = parsed.text, load_translation()
     cat_name = {c.id: f"{c.name_zh} ({c.gloss_en.split(':')[0]})" for c in categories.itertuples()}
     dom_name = {d.id: f"{d.name_zh} ({d.name_en})" for d in domains.itertuples()}
     spans, cats = [], []
@@ -218,7 +207,7 @@ def render_transcript(processed: Path) -> str:
             "data-kind": "mention", "data-domain": m.domain, "data-category": m.category,
             "data-basis": basis or "unknown", "tabindex": "0", "data-tip": "\n".join(tip),
             "aria-describedby": f"tip-m-{m.start}-{m.end}"}))
-    for q in tables["quantities"].itertuples():
+    for q in quantities.itertuples():
         value = _number(q.value) + (f"–{_number(q.value_high)}" if _number(q.value_high) else "")
         rule = f" (attributed by the {q.domain_basis} rule)" if q.domain_basis else ""
         tip = [f"{q.surface}: value {value}", f"unit: {q.unit or '—'} ({q.kind})",
@@ -231,36 +220,24 @@ def render_transcript(processed: Path) -> str:
             "data-qualifier": q.qualifier, "data-domain": q.domain, "data-category": q.category,
             "tabindex": "0", "data-tip": "\n".join(tip),
             "aria-describedby": f"tip-q-{q.start}-{q.end}"}))
-    title = parsed.title
-    blocks = [(b.start, b.end) for b in (*parsed.paragraphs, *parsed.artefacts, title) if b]
+    blocks = [(b.start, b.end) for b in (*parsed.paragraphs, *parsed.artefacts, parsed.title) if b]
     for s in spans:
         if not any(a <= s.start and s.end <= b for a, b in blocks):
             raise InputError(f"span {s.start}..{s.end} ({s.ident}) lies in no paragraph of the "
                              "transcript page")
 
-    def block(start: int, end: int, **more: object) -> dict[str, object]:
+    def block(start: int, end: int) -> dict[str, object]:  # the template marks each block
         inside = [s for s in spans if start <= s.start and s.end <= end]
-        return {"start": start, "end": end, "zh": nest_spans(text, start, end, inside),
-                "tips": [(s.ident, s.attrs["data-tip"]) for s in inside if "data-tip" in s.attrs],
-                **more}
+        return {"zh": nest_spans(text, start, end, inside),
+                "tips": [(s.ident, s.attrs["data-tip"]) for s in inside if "data-tip" in s.attrs]}
 
-    english = {(r.turn, r.paragraph): (r.en, r.note) for r in translation.itertuples()}
-    category = {(c["paragraph_start"], c["paragraph_end"]): c for c in cats}
-    turns = []
-    for turn in parsed.turns:
-        headline = next((a for a in parsed.artefacts if a.end == turn.label_start), None)
-        paragraphs = [block(p.start, p.end, category=category.get((p.start, p.end)),
-                            english=english.get((p.turn, p.index), ("", "")))
-                      for p in parsed.paragraphs if p.turn == turn.index]
-        turns.append({"turn": turn, "paragraphs": paragraphs,
-                      "headline": headline and block(headline.start, headline.end)})
     return _render(
-        "transcript.html.j2", "The annotated transcript", title_block=title and block(
-            title.start, title.end), date=parsed.date_iso or "", turns=turns, categories=cats,
+        "transcript.html.j2", "The annotated transcript", parsed=parsed, block=block,
+        english={(r.turn, r.paragraph): (r.en, r.note) for r in translation.itertuples()},
+        category={(c["paragraph_start"], c["paragraph_end"]): c for c in cats}, categories=cats,
         unplaced=[dom_name[d.id] for d in domains.itertuples() if pd.isna(d.category)],
         colours={**category_colours(), "none": "#8C959F"}, basis_known=basis_known,
-        n_quantities=len(tables["quantities"]), n_mentions=len(mentions),
-        n_translated=len(translation), n_paragraphs=len(parsed.paragraphs))
+        n_quantities=len(quantities), n_mentions=len(mentions))
 
 
 def write_site(
@@ -268,9 +245,8 @@ def write_site(
     figures_dir: Path | None = None, glossary: pd.DataFrame | None = None,
     processed: Path | None = None, transcript: str | None = None,
 ) -> list[Path]:
-    """Write the notebook pages, the font, the figures (PNG and SVG, with a page), the
-    glossary, the transcript (if ``processed`` names the processed tables; ``transcript``
-    if already rendered) and the index, with the findings of ``processed/findings.json``."""
+    """Write the notebook pages, font, figures, glossary, transcript (from the tables in
+    ``processed``, unless given) and index (findings from ``processed/findings.json``)."""
     from online_economy.findings import key_findings
     from online_economy.plotting import FONT_PATH
 
@@ -282,9 +258,8 @@ def write_site(
         [page for page, _ in rendered], findings, figures_dir is not None,
         glossary is not None, transcript is not None)}
     if glossary is not None:
-        rows = [["" if pd.isna(v) else str(v) for v in row] for row in glossary.itertuples(False)]
-        later = {"glossary.html": _render("glossary.html.j2", "Glossary", rows=rows,
-                                          columns=list(glossary.columns)), **later}
+        page = _render("glossary.html.j2", "Glossary", table=glossary.fillna(""))
+        later = {"glossary.html": page, **later}
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob("[0-9][0-9]-*.html"):  # pages of notebooks that are gone
         if stale.name not in {page.href for page, _ in rendered}:
@@ -298,11 +273,6 @@ def write_site(
         copied = [Path(shutil.copy2(p, out_dir / "figures" / p.name))
                   for p in sorted(figures_dir.glob("*"))
                   if p.suffix.lower() in (".png", ".svg") and p.is_file()]
-        figures = []  # (stem, the file shown: its PNG, else the first; all its files)
-        for stem in sorted({p.stem for p in copied}):
-            files = [p for p in copied if p.stem == stem]
-            shown = next((p for p in files if p.suffix.lower() == ".png"), files[0])
-            figures.append((stem, shown, files))
-        page = _render("figures.html.j2", "Figures", "../index.html", "../", figures=figures)
+        page = _render("figures.html.j2", "Figures", "../index.html", root="../", figures=copied)
         written += [*copied, _write(out_dir / "figures" / "index.html", page)]
     return written + [_write(out_dir / name, body) for name, body in later.items() if body]
