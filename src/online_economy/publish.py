@@ -20,7 +20,6 @@ from online_economy.errors import InputError
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STAGING_MARK = ".staging-"
 _STAGED = re.compile(re.escape(STAGING_MARK) + r"(\d+)-")  # .staging-PID-XXXX in a target folder
-Writer = Callable[[Path], object] | bytes | str
 
 
 class Interrupted(KeyboardInterrupt):
@@ -125,13 +124,6 @@ def os_error_line(exc: OSError) -> str:
     return f"error: {_reason(exc)}" + (f": {public_path(exc.filename)}" if exc.filename else "")
 
 
-def write_error(exc: OSError, target: Path) -> InputError:
-    """A one-line error naming the folder or the file being written, never a staging name."""
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return InputError(f"cannot write to the folder {target.parent}: {_reason(exc)}")
-    return InputError(f"cannot write {target}: {_reason(exc)}")
-
-
 class Publication(contextlib.ExitStack):
     """Outputs staged and published together, or not at all: what is left is removed on exit."""
 
@@ -145,13 +137,10 @@ class Publication(contextlib.ExitStack):
 
     def files(self, folder: Path) -> Path:
         """A staging folder ``folder/.staging-PID-XXXX``: its files replace their namesakes."""
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create the folder {folder}: {_reason(exc)}") from None
         remove_stale(folder)
         with signals_held():
             try:
+                folder.mkdir(parents=True, exist_ok=True)
                 staged = Path(tempfile.mkdtemp(prefix=f"{STAGING_MARK}{os.getpid()}-", dir=folder))
             except OSError as exc:
                 raise InputError(f"cannot write to the folder {folder}: {_reason(exc)}") from None
@@ -204,8 +193,8 @@ class Publication(contextlib.ExitStack):
 
 
 def write_files(
-    folder: Path, files: Mapping[str, Writer], inputs: Iterable[Path] = (),
-    option: str = "the output folder",
+    folder: Path, files: Mapping[str, Callable[[Path], object] | bytes | str],
+    inputs: Iterable[Path] = (), option: str = "the output folder",
 ) -> list[Path]:
     """Write ``files`` (name: bytes, UTF-8 text or a function writing the path it is given)
     into ``folder`` all-or-nothing; ``inputs`` may not be among them; ``option`` names it."""
@@ -224,8 +213,11 @@ def write_files(
                         (staged / name).write_bytes(data)
                 name = ""  # publishing: the error names the file
                 return publication.publish()
-            except OSError as exc:
-                raise write_error(exc, folder / (name or Path(exc.filename or "").name)) from None
+            except OSError as exc:  # one line naming the folder or file, not a staging name
+                denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+                target = folder / (name or Path(exc.filename or "").name)
+                where = f"to the folder {folder}" if denied else target
+                raise InputError(f"cannot write {where}: {_reason(exc)}") from None
     except BaseException:
         if created:  # a folder made for this run and left empty goes too
             with contextlib.suppress(OSError):

@@ -27,7 +27,6 @@ from online_economy.errors import InputError
 from online_economy.publish import Interrupted, Publication, check_folder
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
-KERNEL = "python3"
 CELL_TIMEOUT = 600  # seconds for one cell
 STARTUP_TIMEOUT = 120  # seconds for a kernel to start
 _QUIET = logging.Logger("online_economy.report.kernels", logging.CRITICAL + 1)  # says nothing
@@ -54,13 +53,11 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def kernel_env() -> dict[str, str]:
-    """The kernels' environment: inline figures, IPython and matplotlib state under CACHE."""
-    env = dict(os.environ)
-    # MPLBACKEND=Agg (exported by the Makefile) would suppress the notebooks' inline figures.
-    env.pop("MPLBACKEND", None)
-    env.setdefault("IPYTHONDIR", str(paths.CACHE / "ipython"))
-    env.setdefault("MPLCONFIGDIR", str(paths.CACHE / "matplotlib"))
-    return env
+    """The kernels' environment: IPython and matplotlib state under CACHE, inline figures
+    (MPLBACKEND=Agg, which the Makefile exports, would suppress them)."""
+    env = {name: value for name, value in os.environ.items() if name != "MPLBACKEND"}
+    return {"IPYTHONDIR": str(paths.CACHE / "ipython"),
+            "MPLCONFIGDIR": str(paths.CACHE / "matplotlib"), **env}
 
 
 def warm_matplotlib_cache(env: dict[str, str]) -> None:
@@ -74,7 +71,7 @@ def kernel_manager() -> AsyncKernelManager:
     """A manager for one fresh python3 kernel of this environment, files under CACHE."""
     runtime = paths.CACHE / "runtime"
     runtime.mkdir(parents=True, exist_ok=True)
-    return AsyncKernelManager(kernel_name=KERNEL, transport_encryption="auto",
+    return AsyncKernelManager(kernel_name="python3", transport_encryption="auto",
                               connection_file=str(runtime / f"kernel-{uuid.uuid4().hex[:12]}.json"))
 
 
@@ -90,11 +87,9 @@ class _Client(NotebookClient):
         try:
             await self.async_start_new_kernel(**kwargs)
             kc = await self.async_start_new_kernel_client()
-            reply = await self.async_wait_for_reply(kc.execute(self.setup, silent=True))
-            content = (reply or {}).get("content", {})
-            if content.get("status") != "ok":
-                raise RuntimeError(f"kernel setup failed: {content.get('ename', '')}: "
-                                   f"{content.get('evalue', '')}")
+            reply = await self.async_wait_for_reply(kc.execute(self.setup, silent=True)) or {}
+            if reply.get("content", {}).get("status") != "ok":
+                raise RuntimeError(f"kernel setup failed: {reply.get('content', {}).get('evalue')}")
             yield
         except BaseException:
             self.shutdown_kernel = "immediate"
@@ -110,24 +105,11 @@ class _Client(NotebookClient):
         return done
 
 
-def raising_line(cell: nbformat.NotebookNode) -> int | None:
-    """The line that raised: the cell's innermost ``Cell In[N], line L`` traceback frame."""
-    errors = [out.traceback for out in cell.get("outputs", []) if out.output_type == "error"]
-    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", "\n".join(errors[-1] if errors else []))
-    frames = re.findall(r"Cell In\[(\d+)\], line (\d+)", text)  # IPython's name of a frame
-    mine = [n for count, n in frames if int(count) == cell.get("execution_count")]
-    mine = mine or [n for _, n in frames]
-    blank = next((i for i, line in enumerate(cell.source.splitlines()) if line.strip()), 0)
-    return int(mine[-1]) + blank if mine else None  # IPython counts from the first non-blank
-
-
-async def execute_notebook(
-    path: Path, setup: str = "", timeout: int = CELL_TIMEOUT
-) -> nbformat.NotebookNode:
+async def execute_notebook(path: Path, setup: str = "") -> nbformat.NotebookNode:
     """Run a notebook in a fresh kernel (cwd: its folder), ``setup`` first; on an error,
     NotebookFailed names the cell and line."""
     nb = read_notebook(path)
-    client = _Client(nb, kernel_manager(), timeout=timeout, startup_timeout=STARTUP_TIMEOUT,
+    client = _Client(nb, kernel_manager(), timeout=CELL_TIMEOUT, startup_timeout=STARTUP_TIMEOUT,
                      record_timing=False, log=_QUIET,
                      resources={"metadata": {"path": str(path.parent)}})
     client.setup = setup
@@ -139,12 +121,19 @@ async def execute_notebook(
         if ename == "KeyboardInterrupt":  # the kernel was sent Ctrl-C itself
             raise Interrupted() from None
         where = ""
-        if client.failed_at is not None:
-            cell = nb.cells[client.failed_at]
-            number = raising_line(cell) if isinstance(exc, CellExecutionError) else None
+        if client.failed_at is not None:  # the line: the cell's innermost traceback frame
+            cell, number = nb.cells[client.failed_at], None
             lines = cell.source.splitlines()
-            text = lines[number - 1].strip() if number and number <= len(lines) else ""
-            text = text or next((line.strip() for line in lines if line.strip()), "")
+            blank = next((i for i, line in enumerate(lines) if line.strip()), 0)
+            errors = [out.traceback for out in cell.outputs if out.output_type == "error"]
+            if isinstance(exc, CellExecutionError) and errors:
+                tb = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", "\n".join(errors[-1]))
+                frames = re.findall(r"Cell In\[(\d+)\], line (\d+)", tb)  # IPython's names
+                mine = [n for count, n in frames if int(count) == cell.execution_count]
+                mine = mine or [n for _, n in frames]  # counted from the first non-blank line
+                number = int(mine[-1]) + blank if mine else None
+            shown = number - 1 if number and number <= len(lines) else blank  # or the first
+            text = lines[shown].strip() if lines else ""
             where = f" at cell {client.failed_at + 1} of {len(nb.cells)}"
             where += (f", line {number}" if number else "") + (f" ({text})" if text else "")
         evalue = " ".join(getattr(exc, "evalue", str(exc)).split())
@@ -152,14 +141,11 @@ async def execute_notebook(
 
 
 async def execute_all(
-    notebooks: Sequence[Path],
-    jobs: int,
-    done: Callable[[int, Path, nbformat.NotebookNode, float], None],
-    setup: str = "",
+    notebooks: Sequence[Path], jobs: int,
+    done: Callable[[int, Path, nbformat.NotebookNode, float], None], setup: str = "",
 ) -> None:
-    """Run the notebooks, at most ``jobs`` at once, each after those it needs (metadata
-    ``online_economy.needs``), calling ``done(i, path, nb, seconds)`` in order; a failure
-    cancels the notebooks after it, so the first failing one is blamed whatever the timing."""
+    """Run the notebooks, ``jobs`` at once, each after those it ``needs`` (metadata), calling
+    ``done(i, path, nb, seconds)`` in order; a failure cancels those after it (blamed first)."""
     gate = asyncio.Semaphore(jobs)
 
     async def one(i: int, path: Path) -> tuple[nbformat.NotebookNode, float]:
@@ -232,8 +218,7 @@ def _shown(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Do the work for parsed ``args``; return the exit status. Everything is staged and
-    published together; a worker thread renders the pages while the kernels run."""
+    """Do the work for parsed ``args`` (all published together); return the exit status."""
     from online_economy import website  # nbconvert is slow to import
     from online_economy.findings import key_findings
     from online_economy.glossary import glossary_table
@@ -249,13 +234,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"no notebooks matching {NOTEBOOK_GLOB} in {args.notebooks}")
     n = len(notebooks)
     with Publication() as publication:
-        staged = []
-        for folder in (args.figures, args.processed):  # notebooks add to the files there
-            staged.append(publication.files(folder))
-            for item in folder.iterdir():
-                if item.is_file() and not item.name.startswith("."):
-                    shutil.copy2(item, staged[-1] / item.name)
-        figures, processed = staged
+        figures, processed = (publication.files(f) for f in (args.figures, args.processed))
+        for folder, staged in ((args.figures, figures), (args.processed, processed)):
+            shutil.copytree(folder, staged, ignore=shutil.ignore_patterns(".*"), dirs_exist_ok=True)
         html = publication.folder(args.html)
         in_place = publication.files(args.notebooks) if args.in_place else None
         tables = write_processed(processed)  # before any kernel reads them

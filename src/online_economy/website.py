@@ -111,22 +111,12 @@ class Span:
     attrs: dict[str, object] = field(default_factory=dict, compare=False)
 
 
-def _open(span: Span, first: bool) -> str:
-    """The opening tag of ``span``'s first piece (id, offsets) or of a later one (data-of)."""
-    if first:
-        attrs = {"id": span.ident, "data-start": span.start, "data-end": span.end, **span.attrs}
-    else:
-        keep = {k: v for k, v in span.attrs.items() if k == "class" or k.startswith("data-kind")}
-        attrs = {**keep, "data-of": span.ident}
-    inner = "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items())
-    return f"<{span.tag}{inner}>"
-
-
 def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
     """``text[start:end]`` as HTML, every span marked and well nested (crossing spans split)."""
     for s in spans:
         if not start <= s.start < s.end <= end:
             raise InputError(f"span {s.start}..{s.end} is not inside {start}..{end}")
+    open_tag = _ENV.get_template("marks.html.j2").module.open
     order = sorted(spans, key=lambda s: (s.start, -s.end, s.layer))  # outer first
     cuts = sorted({start, end, *(s.start for s in spans), *(s.end for s in spans)})
     out: list[str] = []
@@ -137,7 +127,7 @@ def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
         while keep < min(len(stack), len(active)) and stack[keep] is active[keep]:
             keep += 1
         out += [f"</{s.tag}>" for s in reversed(stack[keep:])]
-        out += [_open(s, first=s.start == pos) for s in active[keep:]]
+        out += [open_tag(s, s.start == pos) for s in active[keep:]]
         out.append(html.escape(text[pos:stop], quote=False))
         stack = active
     return "".join(out + [f"</{s.tag}>" for s in reversed(stack)])
@@ -146,16 +136,13 @@ def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
 def load_translation(path: Path | None = None) -> pd.DataFrame:
     """``data/reference/translation_en.csv``: the project's English, one row per paragraph."""
     path = paths.REFERENCE / "translation_en.csv" if path is None else Path(path)
-    frame = read_csv(path, TRANSLATION_COLUMNS)
-    for col in ("turn", "paragraph", "start", "end"):
-        bad = ~frame[col].str.fullmatch(r"\d+")
+    frame, numbers = read_csv(path, TRANSLATION_COLUMNS), ("turn", "paragraph", "start", "end")
+    for col in (*numbers, "en"):
+        bad = ~frame[col].str.fullmatch(r"\d+") if col in numbers else frame[col].str.strip() == ""
         if bad.any():
-            raise InputError(f"{path.name} line {int(bad.idxmax()) + 2}: {col} is not a number")
-        frame[col] = frame[col].astype(int)
-    empty = frame["en"].str.strip() == ""
-    if empty.any():
-        raise InputError(f"{path.name} line {int(empty.idxmax()) + 2}: no English text")
-    return frame
+            problem = f"{col} is not a number" if col in numbers else "no English text"
+            raise InputError(f"{path.name} line {int(bad.idxmax()) + 2}: {problem}")
+    return frame.astype(dict.fromkeys(numbers, int))
 
 
 def _number(value: object) -> str:
@@ -193,51 +180,44 @@ def render_transcript(processed: Path) -> str:
         cats.append({**c._asdict(), "list": text[start:end],
                      "domains": [dom_name[d] for d in placed["id"]]})
 
-    def cat_class(category: str, domain: str) -> str:
-        return f"cat-{category or (UNPLACED if domain else 'none')}"
-
     basis_known = "basis" in mentions.columns
     for m in mentions.itertuples():
         basis = str(m.basis) if basis_known else ""
+        colour = m.category or (UNPLACED if m.domain else "none")  # the domain's category
         tip = [f"domain: {dom_name.get(m.domain, m.domain)}",
                f"category: {cat_name.get(m.category, 'unplaced by the transcript')}",
                f"basis: {BASIS_EN.get(basis, basis) if basis else 'basis unknown'}"]
         spans.append(Span(m.start, m.end, 1, "mark", f"m-{m.start}-{m.end}", {
-            "class": f"mention {cat_class(m.category, m.domain)} basis-{basis or 'unknown'}",
+            "class": f"mention cat-{colour} basis-{basis or 'unknown'}",
             "data-kind": "mention", "data-domain": m.domain, "data-category": m.category,
-            "data-basis": basis or "unknown", "tabindex": "0", "data-tip": "\n".join(tip),
-            "aria-describedby": f"tip-m-{m.start}-{m.end}"}))
+            "data-basis": basis or "unknown", "data-tip": "\n".join(tip)}))
     for q in quantities.itertuples():
         value = _number(q.value) + (f"–{_number(q.value_high)}" if _number(q.value_high) else "")
         rule = f" (attributed by the {q.domain_basis} rule)" if q.domain_basis else ""
+        colour = q.category or (UNPLACED if q.domain else "none")
         tip = [f"{q.surface}: value {value}", f"unit: {q.unit or '—'} ({q.kind})",
                f"qualifier: {q.qualifier or 'none'}",
                f"domain: {dom_name.get(q.domain, 'none')}{rule}",
                f"category: {cat_name.get(q.category, 'unplaced' if q.domain else 'none')}"]
         spans.append(Span(q.start, q.end, 2, "mark", f"q-{q.start}-{q.end}", {
-            "class": f"qty {cat_class(q.category, q.domain)}", "data-kind": "quantity",
+            "class": f"qty cat-{colour}", "data-kind": "quantity",
             "data-quantity": q.quantity, "data-value": value, "data-unit": q.unit,
             "data-qualifier": q.qualifier, "data-domain": q.domain, "data-category": q.category,
-            "tabindex": "0", "data-tip": "\n".join(tip),
-            "aria-describedby": f"tip-q-{q.start}-{q.end}"}))
+            "data-tip": "\n".join(tip)}))
     blocks = [(b.start, b.end) for b in (*parsed.paragraphs, *parsed.artefacts, parsed.title) if b]
     for s in spans:
         if not any(a <= s.start and s.end <= b for a, b in blocks):
-            raise InputError(f"span {s.start}..{s.end} ({s.ident}) lies in no paragraph of the "
-                             "transcript page")
+            raise InputError(f"span {s.ident} lies in no paragraph of the transcript page")
 
-    def block(start: int, end: int) -> dict[str, object]:  # the template marks each block
-        inside = [s for s in spans if start <= s.start and s.end <= end]
-        return {"zh": nest_spans(text, start, end, inside),
-                "tips": [(s.ident, s.attrs["data-tip"]) for s in inside if "data-tip" in s.attrs]}
+    def block(start: int, end: int) -> str:  # the marked Chinese of a paragraph, title, ...
+        return nest_spans(text, start, end, [s for s in spans if start <= s.start and s.end <= end])
 
     return _render(
-        "transcript.html.j2", "The annotated transcript", parsed=parsed, block=block,
+        "transcript.html.j2", "The annotated transcript", parsed=parsed, block=block, spans=spans,
         english={(r.turn, r.paragraph): (r.en, r.note) for r in translation.itertuples()},
-        category={(c["paragraph_start"], c["paragraph_end"]): c for c in cats}, categories=cats,
         unplaced=[dom_name[d.id] for d in domains.itertuples() if pd.isna(d.category)],
         colours={**category_colours(), "none": "#8C959F"}, basis_known=basis_known,
-        n_quantities=len(quantities), n_mentions=len(mentions))
+        categories=cats, n_quantities=len(quantities), n_mentions=len(mentions))
 
 
 def write_site(
