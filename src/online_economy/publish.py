@@ -155,8 +155,7 @@ class Publication(contextlib.ExitStack):
         return staged
 
     def publish(self) -> list[Path]:
-        """Move everything staged into place, under a lock on each folder, signals held;
-        if a move fails, those made are undone."""
+        """Move everything staged into place (folders locked, signals held), or undo it all."""
         moves = [(item, folder / item.name)
                  for staged, folder in self._staged for item in sorted(staged.iterdir())]
         for item, final in moves:
@@ -192,10 +191,8 @@ class Publication(contextlib.ExitStack):
         return [final for _, final in moves]
 
 
-def write_files(
-    folder: Path, files: Mapping[str, Callable[[Path], object] | bytes | str],
-    inputs: Iterable[Path] = (), option: str = "the output folder",
-) -> list[Path]:
+def write_files(folder: Path, files: Mapping[str, Callable[[Path], object] | bytes | str],
+                inputs: Iterable[Path] = (), option: str = "the output folder") -> list[Path]:
     """Write ``files`` (name: bytes, UTF-8 text or a function writing the path it is given)
     into ``folder`` all-or-nothing; ``inputs`` may not be among them; ``option`` names it."""
     created = not Path(folder).exists()

@@ -32,12 +32,10 @@ STARTUP_TIMEOUT = 120  # seconds for a kernel to start
 _QUIET = logging.Logger("online_economy.report.kernels", logging.CRITICAL + 1)  # says nothing
 
 # Run silently in each kernel first: the notebooks' figures and tables go to staging folders.
-KERNEL_SETUP = """\
-import online_economy.paths as _oe_paths, pathlib as _oe_pathlib
-_oe_paths.FIGURES = _oe_pathlib.Path({figures!r})
-_oe_paths.PROCESSED = _oe_pathlib.Path({processed!r})
-del _oe_paths, _oe_pathlib
-"""
+KERNEL_SETUP = ("import online_economy.paths as _oe_paths, pathlib as _oe_pathlib\n"
+                "_oe_paths.FIGURES = _oe_pathlib.Path({figures!r})\n"
+                "_oe_paths.PROCESSED = _oe_pathlib.Path({processed!r})\n"
+                "del _oe_paths, _oe_pathlib\n")
 
 
 class NotebookFailed(Exception):
@@ -106,8 +104,7 @@ class _Client(NotebookClient):
 
 
 async def execute_notebook(path: Path, setup: str = "") -> nbformat.NotebookNode:
-    """Run a notebook in a fresh kernel (cwd: its folder), ``setup`` first; on an error,
-    NotebookFailed names the cell and line."""
+    """Run a notebook in a fresh kernel (cwd: its folder), ``setup`` first, or NotebookFailed."""
     nb = read_notebook(path)
     client = _Client(nb, kernel_manager(), timeout=CELL_TIMEOUT, startup_timeout=STARTUP_TIMEOUT,
                      record_timing=False, log=_QUIET,
@@ -130,8 +127,8 @@ async def execute_notebook(path: Path, setup: str = "") -> nbformat.NotebookNode
                 tb = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", "\n".join(errors[-1]))
                 frames = re.findall(r"Cell In\[(\d+)\], line (\d+)", tb)  # IPython's names
                 mine = [n for count, n in frames if int(count) == cell.execution_count]
-                mine = mine or [n for _, n in frames]  # counted from the first non-blank line
-                number = int(mine[-1]) + blank if mine else None
+                mine = mine or [n for _, n in frames]
+                number = int(mine[-1]) + blank if mine else None  # IPython skips leading blanks
             shown = number - 1 if number and number <= len(lines) else blank  # or the first
             text = lines[shown].strip() if lines else ""
             where = f" at cell {client.failed_at + 1} of {len(nb.cells)}"
@@ -140,10 +137,9 @@ async def execute_notebook(path: Path, setup: str = "") -> nbformat.NotebookNode
         raise NotebookFailed(f"{path.name} failed{where}: {ename}: {evalue}") from None
 
 
-async def execute_all(
-    notebooks: Sequence[Path], jobs: int,
-    done: Callable[[int, Path, nbformat.NotebookNode, float], None], setup: str = "",
-) -> None:
+async def execute_all(notebooks: Sequence[Path], jobs: int,
+                      done: Callable[[int, Path, nbformat.NotebookNode, float], None],
+                      setup: str = "") -> None:
     """Run the notebooks, ``jobs`` at once, each after those it ``needs`` (metadata), calling
     ``done(i, path, nb, seconds)`` in order; a failure cancels those after it (blamed first)."""
     gate = asyncio.Semaphore(jobs)

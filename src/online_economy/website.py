@@ -52,9 +52,8 @@ class Page:
 
 def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
     """The first ``# `` heading of the first markdown cell, else ``fallback``."""
-    cell = next((cell for cell in nb.cells if cell.cell_type == "markdown"), None)
-    lines = [] if cell is None else cell.source.splitlines()
-    return next((line[2:].strip() for line in lines if line.startswith("# ")), fallback)
+    text = next((cell.source for cell in nb.cells if cell.cell_type == "markdown"), "")
+    return next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), fallback)
 
 
 def notebook_summary(nb: nbformat.NotebookNode) -> str:
@@ -76,10 +75,8 @@ def exporter() -> HTMLExporter:
                         template_file="oe-notebook.html.j2", embed_images=True)
 
 
-def render_page(
-    source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | None = None,
-    transcript: bool = True,
-) -> tuple[Page, str]:
+def render_page(source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | None = None,
+                transcript: bool = True) -> tuple[Page, str]:
     """The index entry and the HTML page of a notebook (images found beside ``source``)."""
     page = Page(source, f"{source.stem}.html", notebook_title(nb, source.stem),
                 notebook_summary(nb))
@@ -89,10 +86,8 @@ def render_page(
     return page, (exp or exporter()).from_notebook_node(nb, resources=resources)[0]
 
 
-def render_index(
-    pages: list[Page], findings: list[str], has_figures: bool = True,
-    has_glossary: bool = False, has_transcript: bool = False,
-) -> str:
+def render_index(pages: list[Page], findings: list[str], has_figures: bool = True,
+                 has_glossary: bool = False, has_transcript: bool = False) -> str:
     """The site's front page: title, main findings, one line per notebook, other pages."""
     return _render("index.html.j2", TITLE, None, findings=findings, pages=pages,
                    has_figures=has_figures, has_glossary=has_glossary,
@@ -220,13 +215,10 @@ def render_transcript(processed: Path) -> str:
         categories=cats, n_quantities=len(quantities), n_mentions=len(mentions))
 
 
-def write_site(
-    rendered: list[tuple[Page, str]], out_dir: Path, findings: list[str],
-    figures_dir: Path | None = None, glossary: pd.DataFrame | None = None,
-    processed: Path | None = None, transcript: str | None = None,
-) -> list[Path]:
-    """Write the notebook pages, font, figures, glossary, transcript (from the tables in
-    ``processed``, unless given) and index (findings from ``processed/findings.json``)."""
+def write_site(rendered: list[tuple[Page, str]], out_dir: Path, findings: list[str],
+               figures_dir: Path | None = None, glossary: pd.DataFrame | None = None,
+               processed: Path | None = None, transcript: str | None = None) -> list[Path]:
+    """Write the notebook pages, font, figures, glossary, transcript (``processed``) and index."""
     from online_economy.findings import key_findings
     from online_economy.plotting import FONT_PATH
 
@@ -250,8 +242,7 @@ def write_site(
     if figures_dir is not None:
         shutil.rmtree(out_dir / "figures", ignore_errors=True)
         (out_dir / "figures").mkdir()
-        copied = [Path(shutil.copy2(p, out_dir / "figures" / p.name))
-                  for p in sorted(figures_dir.glob("*"))
+        copied = [Path(shutil.copy2(p, out_dir / "figures")) for p in sorted(figures_dir.glob("*"))
                   if p.suffix.lower() in (".png", ".svg") and p.is_file()]
         page = _render("figures.html.j2", "Figures", "../index.html", root="../", figures=copied)
         written += [*copied, _write(out_dir / "figures" / "index.html", page)]
