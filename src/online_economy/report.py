@@ -230,7 +230,8 @@ def run(args: argparse.Namespace) -> int:
     with Publication() as publication:
         figures, processed = (publication.files(f) for f in (args.figures, args.processed))
         for folder, staged in ((args.figures, figures), (args.processed, processed)):
-            shutil.copytree(folder, staged, ignore=shutil.ignore_patterns(".*"), dirs_exist_ok=True)
+            for item in (i for i in folder.iterdir() if i.is_file() and not i.name.startswith(".")):
+                shutil.copy2(item, staged)  # the notebooks add to the files there
         html = publication.folder(args.html)
         in_place = publication.files(args.notebooks) if args.in_place else None
         tables = write_processed(processed)  # before any kernel reads them
