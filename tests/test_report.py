@@ -163,7 +163,7 @@ def test_cdn_pattern_catches_the_default_template():
     nb = _notebook("t", "x", [])
     default, _ = website.HTMLExporter(template_name="lab").from_notebook_node(nb)
     assert CDN.search(default)
-    offline = website.render_notebook(nb, Path("x.ipynb"), "t")
+    _, offline = website.render_page(Path("x.ipynb"), nb, transcript=False)
     assert not CDN.search(offline)
 
 
@@ -252,11 +252,12 @@ def test_title_and_summary_fallbacks():
     assert website.notebook_summary(nb) == "一行摘要"
 
 
-def test_build_site_removes_pages_of_deleted_notebooks(tmp_path):
+def test_write_site_removes_pages_of_deleted_notebooks(tmp_path):
     (tmp_path / "09-gone.html").write_text("old")
     (tmp_path / "notes.html").write_text("not a notebook page")
     nb = _notebook("Kept", "p", [])
-    written = website.build_site([(tmp_path / "01-kept.ipynb", nb)], tmp_path, ["一条发现"])
+    page = website.render_page(tmp_path / "01-kept.ipynb", nb, transcript=False)
+    written = website.write_site([page], tmp_path, ["一条发现"])
     assert not (tmp_path / "09-gone.html").exists()
     assert (tmp_path / "notes.html").exists()
     assert [p.name for p in written] == ["01-kept.html", "OENotoSansSC-Regular.otf", "index.html"]

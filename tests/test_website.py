@@ -147,15 +147,16 @@ def test_index_is_escaped_and_links_the_other_pages() -> None:
 
 
 def test_findings_json_is_read_and_checked(tmp_path: Path) -> None:
+    from online_economy.findings import key_findings  # what the site reads findings.json with
+
     path = tmp_path / "findings.json"
-    assert website.load_findings_json(path) is None
     path.write_text(json.dumps(FIXTURE_FINDINGS, ensure_ascii=False), encoding="utf-8")
-    assert website.load_findings_json(path) == ["Five questions, five answers.",
-                                             "Three categories <of> twelve."]
+    assert key_findings("en", path) == ["Five questions, five answers.",
+                                        "Three categories <of> twelve."]
     for bad in ('{"findings": [{"id": "x", "en": "y"}]}', "[1, 2]", "{not json"):
         path.write_text(bad, encoding="utf-8")
         with pytest.raises(InputError, match=r"findings\.json") as info:
-            website.load_findings_json(path)
+            key_findings("en", path)
         assert "\n" not in str(info.value)
 
 
