@@ -5,8 +5,6 @@ Files are parsed in parallel into ``turns.csv``, ``quantities.csv`` and ``warnin
 ``source_sha256``. A bad file is one ``error:`` line and the others go on (exit status 2).
 """
 
-from __future__ import annotations
-
 import argparse
 import glob
 import multiprocessing

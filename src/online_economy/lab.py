@@ -4,8 +4,6 @@ or update prompt, every cell laid out so what students scroll to is drawn at onc
 CJK font in a custom CSS, and the project kernel, installed in the environment and the default.
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import os

@@ -4,8 +4,6 @@
 :func:`render_number` writes one in a chosen form (the tests check round trips).
 """
 
-from __future__ import annotations
-
 import itertools
 import re
 from decimal import Decimal, InvalidOperation

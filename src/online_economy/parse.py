@@ -4,8 +4,6 @@ Labels are matched on a simplified copy (:mod:`online_economy.simplified`); a li
 like a label but is not accepted starts an ``unknown`` turn and a warning.
 """
 
-from __future__ import annotations
-
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field

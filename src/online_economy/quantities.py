@@ -9,8 +9,6 @@ dates and periods (2003年, 3月底, 前7个月, 10年来), bare numbers without
 one quantity valued at its low end; a 、-list shares its last unit (8.2、5.0个百分点).
 """
 
-from __future__ import annotations
-
 import csv
 import re
 from collections.abc import Callable

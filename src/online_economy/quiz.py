@@ -3,8 +3,6 @@ answers against its key ``data/reference/quiz/02.csv`` (right, not answered or t
 the explanation once right); ``python -m online_economy.quiz`` checks that every key is well
 formed."""
 
-from __future__ import annotations
-
 import math
 from pathlib import Path
 

@@ -1,7 +1,5 @@
 """Traditional characters read as simplified, one code point for one, so offsets stay valid."""
 
-from __future__ import annotations
-
 from functools import cache
 
 from online_economy import paths

@@ -2,8 +2,6 @@
 notebooks, without solutions (``make student``); ``... teaching check``: every exercise has one
 solution."""
 
-from __future__ import annotations
-
 import hashlib
 import json
 import re
