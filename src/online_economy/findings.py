@@ -5,7 +5,9 @@ import re
 from pathlib import Path
 
 from online_economy import paths
+from online_economy.cli import OneLineParser, run_command
 from online_economy.errors import InputError
+from online_economy.publish import exit_quietly
 
 FINDINGS_PATH = paths.PROCESSED / "findings.json"
 LANGUAGES = ("en", "zh")
@@ -67,8 +69,6 @@ def update_readmes(root: Path | None = None, path: Path | None = None) -> list[P
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m online_economy.findings [--markdown] [--lang en|zh] [--readme]``."""
-    from online_economy.cli import OneLineParser, run_command
-
     parser = OneLineParser(prog="python -m online_economy.findings",
                            description="Print the key findings or copy them into the READMEs.")
     parser.add_argument("--markdown", action="store_true", help="print as a Markdown list")
@@ -91,6 +91,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from online_economy.publish import exit_quietly
-
     exit_quietly(main())

@@ -15,6 +15,7 @@ from pathlib import Path
 from online_economy import paths
 from online_economy.errors import InputError
 from online_economy.plotting import FONT_PATH
+from online_economy.publish import exit_quietly
 
 KERNEL_NAME = "online-economy"
 KERNEL_DISPLAY = "Python (online-economy)"
@@ -133,6 +134,4 @@ def serve(argv: list[str], env: dict[str, str]) -> int:
 
 
 if __name__ == "__main__":
-    from online_economy.publish import exit_quietly
-
     exit_quietly(main())

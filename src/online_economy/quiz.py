@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from online_economy import paths
+from online_economy.cli import run_command
 from online_economy.errors import InputError
+from online_economy.publish import exit_quietly
 from online_economy.reference import read_csv
 
 FOLDER = paths.REFERENCE / "quiz"
@@ -72,8 +74,6 @@ def check(notebook: str, answers: dict[str, object], folder: Path | None = None)
 
 def main() -> int:
     """Check every answer key: one line per notebook; exit 2 on the first bad key."""
-    from online_economy.cli import run_command
-
     def work() -> int:
         for path in sorted(FOLDER.glob("*.csv")):
             print(f"{path.name}: {len(load_key(path.stem))} items")
@@ -83,6 +83,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    from online_economy.publish import exit_quietly
-
     exit_quietly(main())

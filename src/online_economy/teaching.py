@@ -14,7 +14,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from online_economy import paths
 from online_economy.cli import OneLineParser, run_command
 from online_economy.errors import InputError
-from online_economy.publish import check_folder, write_files
+from online_economy.publish import check_folder, exit_quietly, write_files
 
 NOTEBOOKS = paths.ROOT / "notebooks"
 STUDENTS = paths.ROOT / "students"
@@ -166,6 +166,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from online_economy.publish import exit_quietly
-
     exit_quietly(main())
