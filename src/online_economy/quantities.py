@@ -9,7 +9,6 @@ dates and periods (2003年, 3月底, 前7个月, 10年来), bare numbers without
 one quantity valued at its low end; a 、-list shares its last unit (8.2、5.0个百分点).
 """
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -21,6 +20,7 @@ from typing import Any
 from online_economy import paths
 from online_economy.errors import InputError
 from online_economy.numerals import MAGNITUDES, MAX_INT_DIGITS, SIGNS, parse_decimal
+from online_economy.reference import read_csv
 from online_economy.simplified import to_simplified
 
 KINDS = ("count", "money", "percent", "percentage_points", "multiple", "weight", "other")
@@ -113,15 +113,11 @@ class Qualifier:
 
 def _read_table(path: Path, cls: type, ok: Callable[[Any], bool]) -> dict[str, Any]:
     """A reference CSV with the fields of ``cls`` as columns, by surface; rows must pass ``ok``."""
-    columns, table = [f.name for f in fields(cls)], {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != columns:
-            raise InputError(f"{path.name}: expected columns {columns}, got {reader.fieldnames}")
-        for row in (cls(**r) for r in reader):
-            if not row.surface or not ok(row) or row.surface in table:
-                raise InputError(f"{path.name}: bad or duplicate row {row}")
-            table[row.surface] = row
+    table, frame = {}, read_csv(path, [f.name for f in fields(cls)])
+    for row in (cls(*cells) for cells in frame.itertuples(index=False)):
+        if not row.surface or not ok(row) or row.surface in table:
+            raise InputError(f"{path.name}: bad or duplicate row {row}")
+        table[row.surface] = row
     return table
 
 
