@@ -7,7 +7,7 @@ import pandas as pd
 
 from online_economy import paths
 from online_economy.errors import InputError
-from online_economy.reference import read_csv
+from online_economy.reference import read_csv, reject
 
 GLOSSARY = paths.REFERENCE / "glossary.csv"
 COLUMNS = ["term", "pinyin", "gloss_en", "first_start", "first_end", "note"]
@@ -17,16 +17,14 @@ NOT_IN_TRANSCRIPT = "not in the transcript"
 
 def load_glossary(path: Path | None = None) -> pd.DataFrame:
     """Read ``data/reference/glossary.csv``; offsets are nullable integers (empty = absent)."""
-    path = GLOSSARY if path is None else Path(path)
-    frame = read_csv(path, COLUMNS)
-    if frame["term"].eq("").any() or frame["term"].duplicated().any():
-        raise InputError(f"{path}: every term must be present and unique")
+    frame = read_csv(GLOSSARY if path is None else path, COLUMNS)
+    terms = frame["term"]
+    reject(frame, terms.eq("") | terms.duplicated(), "every term must be present and unique")
     for col in ("first_start", "first_end"):
-        if (bad := ~frame[col].str.fullmatch(r"\d*")).any():
-            raise InputError(f"{path}: {col} is not a whole number for {frame.term[bad].iloc[0]}")
+        reject(frame, ~frame[col].str.fullmatch(r"\d*"), f"{col} is not a whole number")
         frame[col] = pd.to_numeric(frame[col].replace("", None)).astype("Int64")
-    if (half := frame["first_start"].isna() != frame["first_end"].isna()).any():
-        raise InputError(f"{path}: {frame.term[half].iloc[0]} has only one of its two offsets")
+    half = frame["first_start"].isna() != frame["first_end"].isna()
+    reject(frame, half, "{} has only one of its two offsets", terms)
     return frame
 
 

@@ -40,3 +40,12 @@ def _parse(path: Path, _mtime_ns: int, _size: int, columns: tuple[str, ...]) -> 
     frame = pd.DataFrame(rows[1:], columns=list(columns), dtype=object)
     frame.attrs["path"] = str(path)
     return frame
+
+
+def reject(frame: pd.DataFrame, bad: pd.Series, msg: str, shown: pd.Series | None = None) -> None:
+    """Fail naming the file and CSV line of the first ``bad`` row (``{}`` in ``msg``: ``shown``)."""
+    hits = bad.to_numpy(dtype=bool, na_value=False)
+    if hits.any():
+        row = int(hits.argmax())
+        msg = msg.format("" if shown is None else shown.iloc[row])
+        raise InputError(f"{Path(frame.attrs['path']).name} line {row + 2}: {msg}")

@@ -8,7 +8,7 @@ import pandas as pd
 
 from online_economy import paths
 from online_economy.errors import InputError
-from online_economy.reference import read_csv
+from online_economy.reference import read_csv, reject
 
 ENTITY_KINDS = frozenset(
     {"company", "platform", "product", "hospital", "government_body", "event", "document", "outlet"}
@@ -27,38 +27,29 @@ _COLUMNS = {
 _COUNTS = ("order", "mentions")
 
 
-def _first(frame: pd.DataFrame, bad: pd.Series, msg: str, shown: pd.Series | None = None) -> None:
-    """Fail naming the file and CSV line of the first ``bad`` row (``{}`` in ``msg``: ``shown``)."""
-    hits = bad.to_numpy(dtype=bool, na_value=False)
-    if hits.any():
-        row = int(hits.argmax())
-        msg = msg.format("" if shown is None else shown.iloc[row])
-        raise InputError(f"{Path(frame.attrs['path']).name} line {row + 2}: {msg}")
-
-
 def _read(stem: str, folder: Path | None, unique: str) -> pd.DataFrame:
     """``<stem>.csv`` with its required cells, types and ``unique`` column checked."""
     spec = _COLUMNS[stem].split()
     columns, required = [c.rstrip("*") for c in spec], [c[:-1] for c in spec if c[-1] == "*"]
     frame = read_csv((folder or paths.REFERENCE) / f"{stem}.csv", columns)
     empty = frame[required].apply(lambda col: col.str.strip()).eq("")
-    _first(frame, empty.any(axis=1), "empty {}", empty.idxmax(axis=1))
+    reject(frame, empty.any(axis=1), "empty {}", empty.idxmax(axis=1))
     for col in columns:
         values = frame[col]
         if col in _COUNTS or col.endswith(("_start", "_end")):
-            _first(frame, ~values.str.fullmatch(r"\d*"), f"{col} is not a non-negative integer")
+            reject(frame, ~values.str.fullmatch(r"\d*"), f"{col} is not a non-negative integer")
             dtype = "int64" if col in _COUNTS else "Int64"
             frame[col] = pd.array([int(v) if v else None for v in values], dtype=dtype)
         else:
             frame[col] = pd.array([v if v else None for v in values], dtype="string")
-    _first(frame, frame[unique].duplicated(), f"duplicate {unique} {{}}", frame[unique].map(repr))
+    reject(frame, frame[unique].duplicated(), f"duplicate {unique} {{}}", frame[unique].map(repr))
     return frame
 
 
 def _members(frame: pd.DataFrame, col: str, allowed: Iterable[str]) -> None:
     """Fail on the first value of ``col`` (empty cells aside) outside ``allowed``."""
     bad = frame[col].notna() & ~frame[col].isin(list(allowed))
-    _first(frame, bad, f"unknown {col} {{}}", frame[col].map(repr))
+    reject(frame, bad, f"unknown {col} {{}}", frame[col].map(repr))
 
 
 def load_categories(folder: Path | None = None) -> pd.DataFrame:
@@ -70,7 +61,7 @@ def load_domains(folder: Path | None = None) -> pd.DataFrame:
     """domains.csv: the action plan's twelve domains, in the plan's order."""
     frame = _read("domains", folder, "id")
     _members(frame, "category", load_categories(folder)["id"])
-    _first(frame, frame["category"].isna() != frame["assign_start"].isna(),
+    reject(frame, frame["category"].isna() != frame["assign_start"].isna(),
            "category and assign_start/assign_end must be given together")
     return frame.sort_values("order", kind="stable", ignore_index=True)
 
@@ -80,7 +71,7 @@ def load_domain_terms(folder: Path | None = None) -> pd.DataFrame:
     frame = _read("domain_terms", folder, "term")
     _members(frame, "domain", load_domains(folder)["id"])
     _members(frame, "basis", ("name", "editorial"))
-    _first(frame, frame["basis"].eq("editorial") & frame["rationale"].isna(),
+    reject(frame, frame["basis"].eq("editorial") & frame["rationale"].isna(),
            "editorial term without a rationale")
     return frame
 
@@ -92,7 +83,7 @@ def load_entities(folder: Path | None = None) -> pd.DataFrame:
     _members(frame, "domain", load_domains(folder)["id"])
     _members(frame, "category", load_categories(folder)["id"])
     _members(frame, "domain_basis", ("transcript", "editorial"))
-    _first(frame, frame["domain"].isna() != frame["domain_basis"].isna(),
+    reject(frame, frame["domain"].isna() != frame["domain_basis"].isna(),
            "domain and domain_basis must be given together")
     return frame
 
