@@ -24,60 +24,44 @@ os.environ.setdefault("MPLCONFIGDIR", str(paths.CACHE / "matplotlib"))
 FONT_PATH = Path(__file__).with_name("fonts") / "OENotoSansSC-Regular.otf"
 FONT_FAMILY = "OE Noto Sans SC"
 UNPLACED = "unplaced"
-UNPLACED_COLOUR = "#D9D9D9"
 SOURCE_TEXT = "Source: Shanghai municipal government press conference, 13 April 2020 (transcript)."
 #: For charts that show all twelve domains: the full list is seen only in reposts.
 SOURCE_WITH_PLAN = (
     "Source: Shanghai municipal government press conference, 13 April 2020 (transcript); "
     "list of the twelve domains: reposts of the action plan, unconfirmed (docs/sources.md)."
 )
-SVG_HASHSALT = "online-economy"
-PNG_METADATA: dict[str, str | None] = {"Software": None}
-SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-STYLE_PATH = Path(__file__).with_name("styles") / "online-economy.mplstyle"
 
-
-def register_font() -> str:
-    """Add the bundled font to matplotlib's font manager; return its family name."""
+def style() -> str:
+    """Register the bundled CJK font with matplotlib; return the project's style file. Nothing
+    global changes until it is applied: ``plt.style.use(...)`` or ``plt.style.context(...)``."""
     from matplotlib import font_manager
 
     if not FONT_PATH.is_file():
         raise InputError(f"bundled font missing: {FONT_PATH} (run tools/make_font_subset.py)")
     if FONT_PATH not in {Path(f.fname) for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(str(FONT_PATH))
-    return FONT_FAMILY
+    return str(Path(__file__).with_name("styles") / "online-economy.mplstyle")
 
 
-def style() -> str:
-    """Register the bundled CJK font; return the project's style file for ``plt.style``.
+def _by_category(column: str) -> dict[str, str]:
+    """Category id -> its ``column`` in categories.csv ("" where empty)."""
+    from online_economy.taxonomy import load_categories
 
-    Nothing global changes until the caller applies it: ``plt.style.use(plotting.style())``
-    for a whole notebook, or ``with plt.style.context(plotting.style()):`` for one figure.
-    """
-    register_font()
-    return str(STYLE_PATH)
+    cats = load_categories()
+    pairs = zip(cats["id"], cats[column], strict=True)
+    return {str(i): v if isinstance(v, str) else "" for i, v in pairs}
 
 
 def category_colours() -> dict[str, str]:
     """Category id -> hex colour from categories.csv, plus ``unplaced`` grey."""
-    from online_economy.taxonomy import load_categories
-
-    cats = load_categories()
-    colours = {str(i): str(c) for i, c in zip(cats["id"], cats["colour"], strict=True)}
-    colours[UNPLACED] = UNPLACED_COLOUR
-    return colours
+    return {**_by_category("colour"), UNPLACED: "#D9D9D9"}
 
 
 def category_hatches() -> dict[str, str]:
     """Category id -> matplotlib hatch pattern, plus ``unplaced`` (no hatch)."""
-    from online_economy.taxonomy import load_categories
-
-    cats = load_categories()
-    hatches = {str(i): "" if h is None or h != h else str(h)
-               for i, h in zip(cats["id"], cats["hatch"], strict=True)}
-    return {**hatches, UNPLACED: ""}
+    return {**_by_category("hatch"), UNPLACED: ""}
 
 
 def save_figure(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path]:
@@ -89,18 +73,15 @@ def save_figure(fig: Figure, name: str, folder: Path | None = None) -> tuple[Pat
     target = folder if folder is not None else paths.FIGURES
     target.mkdir(parents=True, exist_ok=True)
     png, svg = target / f"{name}.png", target / f"{name}.svg"
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
-        fig.savefig(png, format="png", metadata=PNG_METADATA)
-        fig.savefig(svg, format="svg", metadata=SVG_METADATA)
+    with mpl.rc_context({"svg.hashsalt": "online-economy", "svg.fonttype": "path"}):
+        fig.savefig(png, format="png", metadata={"Software": None})
+        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     return png, svg
 
 
 def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
-    """Save ``fig`` as PNG and SVG (:func:`save_figure`), close it, and return the PNG for display.
-
-    A notebook cell ending in ``show_figure(fig, "01-name")`` shows exactly the file that was
-    written, and the figure is drawn once per format instead of once more for the inline view.
-    """
+    """Save ``fig`` (:func:`save_figure`), close it and return the PNG: a cell ending in
+    ``show_figure(fig, "01-name")`` shows the file written, drawn once per format only."""
     from IPython.display import Image
     from matplotlib import pyplot as plt
 
@@ -111,11 +92,8 @@ def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
 
 
 def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
-    """Put a small source line under all the axes of ``fig``, flush with their left edge.
-
-    The position is worked out at draw time, so tick labels and axis labels never overlap
-    it; the style's tight bounding box keeps it in saved files.
-    """
+    """A small source line under all the axes of ``fig``, flush left; placed at draw time, so
+    no tick or axis label overlaps it (the style's tight bounding box keeps it in files)."""
     from matplotlib.text import Annotation
     from matplotlib.transforms import Bbox
 
