@@ -264,6 +264,5 @@ def run_parse(inputs: Sequence[str], encoding: str | None, out: Path | str, *,
     tail = f"; {_n(n_w, 'suspect label')} -> {out / 'warnings.csv'}" if n_w else ""
     print(f"{head}, {what} -> {out / 'turns.csv'}, {out / 'quantities.csv'}{tail}")
     if failed:
-        print(f"error: {failed} of {len(results)} files failed (the others were written)",
-              file=err)
+        print(f"error: {failed} of {len(results)} files failed (the others were written)", file=err)
     return 2 if failed else 0

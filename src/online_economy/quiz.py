@@ -24,10 +24,8 @@ def load_key(notebook: str, folder: Path | None = None) -> pd.DataFrame:
     frame = read_csv(path, COLUMNS)
     for row in frame.itertuples():
         where = f"{path.name} item {row.item}"
-        if row.kind not in ("choice", "value") or "" in (row.question, row.answer,
-                                                         row.explanation):
-            raise InputError(f"{where}: needs a kind (choice/value), question, answer "
-                             "and explanation")
+        if row.kind not in ("choice", "value") or "" in (row.question, row.answer, row.explanation):
+            raise InputError(f"{where}: needs a kind (choice/value), question, answer, explanation")
         letters = [c.strip()[:1] for c in row.choices.split("|") if c.strip()]
         if row.kind == "choice" and row.answer not in letters:
             raise InputError(f"{where}: answer {row.answer!r} is not one of {letters}")
