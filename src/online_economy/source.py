@@ -146,9 +146,8 @@ def _decoded(data: bytes, shown: object, encoding: str | None = None) -> Transcr
         raise InputError(f"{shown}: {exc}") from None
 
 
-def read_transcript(
-    path: str | Path, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Transcript:
+def read_transcript(path: str | Path, encoding: str | None = None,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> Transcript:
     """Read and decode a transcript file (bytes are decoded here: no newline translation)."""
     file = Path(path)
     return replace(_decoded(read_limited(file, max_bytes), file, encoding), path=file)

@@ -105,9 +105,8 @@ def _versions() -> tuple[tuple[int, int], ...]:
 
 
 @lru_cache(maxsize=4)
-def _lookups(
-    _key: tuple[tuple[int, int], ...],
-) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str, str]]]:
+def _lookups(_key: tuple[tuple[int, int], ...]) -> tuple[dict[str, tuple[str, str]],
+                                                         dict[str, tuple[str, str, str]]]:
     domains, terms, entities = load_domains(), load_domain_terms(), load_entities()
     entities = entities[entities["domain"].notna()]
     names = zip(domains["name_zh"], domains["category"].fillna(""), strict=True)
