@@ -110,10 +110,6 @@ def remove_stale(folder: Path) -> list[Path]:
     return removed
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
 def public_path(path: str | Path) -> Path:
     """The path a staged path will have once published (error messages name that one)."""
     return Path(*(part for part in Path(path).parts if not _STAGED.match(part)))
@@ -121,7 +117,8 @@ def public_path(path: str | Path) -> Path:
 
 def os_error_line(exc: OSError) -> str:
     """``error: <reason>: <path>`` with the published path, never a staging name."""
-    return f"error: {_reason(exc)}" + (f": {public_path(exc.filename)}" if exc.filename else "")
+    where = f": {public_path(exc.filename)}" if exc.filename else ""
+    return f"error: {exc.strerror or exc}{where}"
 
 
 class Publication(contextlib.ExitStack):
@@ -143,7 +140,8 @@ class Publication(contextlib.ExitStack):
                 folder.mkdir(parents=True, exist_ok=True)
                 staged = Path(tempfile.mkdtemp(prefix=f"{STAGING_MARK}{os.getpid()}-", dir=folder))
             except OSError as exc:
-                raise InputError(f"cannot write to the folder {folder}: {_reason(exc)}") from None
+                raise InputError(f"cannot write to the folder {folder}: "
+                                 f"{exc.strerror or exc}") from None
             self.callback(shutil.rmtree, staged, ignore_errors=True)
             self._staged.append((staged, folder))
         return staged
@@ -214,7 +212,7 @@ def write_files(folder: Path, files: Mapping[str, Callable[[Path], object] | byt
                 denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
                 target = folder / (name or Path(exc.filename or "").name)
                 where = f"to the folder {folder}" if denied else target
-                raise InputError(f"cannot write {where}: {_reason(exc)}") from None
+                raise InputError(f"cannot write {where}: {exc.strerror or exc}") from None
     except BaseException:
         if created:  # a folder made for this run and left empty goes too
             with contextlib.suppress(OSError):
