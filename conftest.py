@@ -44,8 +44,8 @@ def _matplotlib_settings_restored():
 # left to do. Each notebook under nbval starts a kernel: a few seconds. The rest are quick.
 HEAVY_FILES = {
     "tests/test_report.py": 14, "tests/test_jupyterlab.py": 11, "tests/test_site_browser.py": 9,
-    "tests/test_segment.py": 5, "tests/test_cli.py": 4, "tests/test_plotting.py": 3,
-    "tests/test_nb03_claims.py": 3,
+    "tests/test_segment.py": 5, "notebooks/03-words.ipynb": 5, "tests/test_cli.py": 4,
+    "tests/test_nb03_claims.py": 2.5,
 }
 
 
