@@ -2,7 +2,8 @@
 
 pytest-randomly shuffles the tests (``make test`` runs them in a random order, so no test
 may depend on another's leftovers); a notebook's cells, which nbval runs as one test
-each in one kernel, must still run together and in order.
+each in one kernel, must still run together and in order. With ``--dist loadfile`` the
+heaviest files are handed to the workers first.
 """
 
 from __future__ import annotations
@@ -35,3 +36,40 @@ def _matplotlib_settings_restored():
 
     with matplotlib.rc_context():
         yield
+
+
+# Rough seconds each file takes on an idle 2-core machine, for those over two seconds. xdist's
+# loadfile hands out the files with the most tests first, so these (a few tests each, but a
+# server, a browser or kernels) came last, and one worker ran them while the other had nothing
+# left to do. Each notebook under nbval starts a kernel: a few seconds. The rest are quick.
+HEAVY_FILES = {
+    "tests/test_report.py": 14, "tests/test_jupyterlab.py": 11, "tests/test_site_browser.py": 9,
+    "tests/test_segment.py": 5, "notebooks/03-words.ipynb": 5, "tests/test_cli.py": 4,
+    "tests/test_nb03_claims.py": 2.5,
+}
+
+
+def _seconds(path: str, tests: int) -> float:
+    """The guessed cost of one test file (or notebook) with ``tests`` tests."""
+    return HEAVY_FILES.get(path, 3 if path.endswith(".ipynb") else tests / 200)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadfile``, each file still on one worker, the heaviest handed out first."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class HeaviestFirst(LoadFileScheduling):
+        ordered = False
+
+        def _assign_work_unit(self, node) -> None:  # the first call has the whole queue
+            if not self.ordered:
+                units = sorted(self.workqueue.items(), key=lambda u: -_seconds(u[0], len(u[1])))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                self.ordered = True
+            super()._assign_work_unit(node)
+
+    return HeaviestFirst(config, log)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -18,16 +21,32 @@ SMALL = (
 )
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def spawn(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m online_economy ARGS`` in a new interpreter."""
     return subprocess.run(
         [sys.executable, "-m", "online_economy", *args],
         capture_output=True, text=True, timeout=120, check=False,
     )
 
 
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """What ``python -m online_economy ARGS`` does, in this process (the module only calls
+    ``cli.main``, then exits with its status): the status, stdout and stderr, as a subprocess
+    gives them. A new interpreter costs about a second; ``spawn`` is kept for what needs one
+    (the module as such, signals, worker processes, a process-wide umask)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as exc:  # a usage mistake: argparse exits
+            status = exc.code
+    return subprocess.CompletedProcess(["online_economy", *args], status, out.getvalue(),
+                                       err.getvalue())
+
+
 def test_parse_writes_both_tables_and_one_summary_line(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run("parse", str(paths.TRANSCRIPT), "--out", str(out))
+    result = spawn("parse", str(paths.TRANSCRIPT), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     lines = result.stdout.strip().splitlines()
@@ -237,9 +256,36 @@ def _consistent(out: Path) -> bool:
     return all(text[row.start:row.end] == row.surface for row in quantities.itertuples())
 
 
+# Ten writers, each its own process (its own lock and staging folder) as ten runs of
+# ``python -m online_economy parse`` are, forked by one interpreter that has loaded the command
+# (ten interpreters would take a second each to start, and start one after another).
+WRITERS = """
+import contextlib, io, os, sys
+from online_economy.cli import main
+out, sources = sys.argv[1], sys.argv[2:]
+with contextlib.redirect_stdout(io.StringIO()):  # loads what a parse loads
+    assert main(["parse", sources[0], "--out", out + ".warm-up"]) == 0
+pids = []
+for i in range(10):
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            status = main(["parse", sources[i % 2], "--out", out])
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    pids.append(pid)
+print(*(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids))
+"""
+
+
 def test_ten_concurrent_writers_leave_a_consistent_pair(tmp_path: Path) -> None:
     import fcntl
     import os
+    import signal
     import threading
 
     sources = []
@@ -266,22 +312,17 @@ def test_ten_concurrent_writers_leave_a_consistent_pair(tmp_path: Path) -> None:
 
     watcher = threading.Thread(target=reader, daemon=True)
     watcher.start()
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "online_economy", "parse", str(sources[i % 2]),
-             "--out", str(out)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )
-        for i in range(10)
-    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITERS, str(out), *map(str, sources)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
     try:
-        for proc in procs:
-            _, err = proc.communicate(timeout=180)
-            assert proc.returncode == 0, err
+        statuses, err = proc.communicate(timeout=180)
+        assert (proc.returncode, statuses.split()) == (0, ["0"] * 10), err
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         stop.set()
         watcher.join(timeout=30)
     assert _consistent(out)
@@ -323,14 +364,31 @@ def test_output_modes_follow_the_umask(tmp_path: Path, umask: int, mode: int) ->
     out.mkdir()
     (out / "turns.csv").write_text("old", encoding="utf-8")
     (out / "turns.csv").chmod(0o640)
-    result = subprocess.run(
-        [sys.executable, "-m", "online_economy", "parse", str(source), "--out", str(out)],
-        capture_output=True, text=True, timeout=120, check=False,
-        preexec_fn=lambda: os.umask(umask),
-    )
+    before = os.umask(umask)  # the process's umask, as the shell would set it for the command
+    try:
+        result = run("parse", str(source), "--out", str(out))
+    finally:
+        os.umask(before)
     assert result.returncode == 0, result.stderr
     for name in ("turns.csv", "quantities.csv"):
         assert (out / name).stat().st_mode & 0o777 == mode
+
+
+@contextlib.contextmanager
+def _within(seconds: float) -> Iterator[None]:
+    """The block fails, instead of hanging, if it is not done within ``seconds``."""
+    import signal
+
+    def late(signum: int, frame: object) -> None:
+        pytest.fail(f"not done within {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, late)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def test_inputs_that_are_not_regular_files_are_refused_at_once(tmp_path: Path) -> None:
@@ -348,10 +406,8 @@ def test_inputs_that_are_not_regular_files_are_refused_at_once(tmp_path: Path) -
                   "(raise it with --max-bytes)",
     }
     for path, message in cases.items():
-        result = subprocess.run(
-            [sys.executable, "-m", "online_economy", "parse", path, "--out", str(tmp_path / "o")],
-            capture_output=True, text=True, timeout=30, check=False,
-        )
+        with _within(30):  # reading the pipe or the device would block or never end
+            result = run("parse", path, "--out", str(tmp_path / "o"))
         assert (result.returncode, result.stderr) == (2, message + "\n")
     assert not (tmp_path / "o").exists()
 
@@ -434,7 +490,12 @@ def test_a_second_ctrl_c_on_a_corpus_run_stops_it_at_once(tmp_path: Path) -> Non
          "--out", str(tmp_path / "out")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
-    time.sleep(2.5)
+    deadline = time.monotonic() + 60  # until its two worker processes are at work
+    while len(subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                             text=True).stdout.split()) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    time.sleep(0.5)
     for _ in range(2):
         os.killpg(proc.pid, signal.SIGINT)
         time.sleep(0.05)
@@ -460,7 +521,7 @@ def test_a_folder_finds_upper_case_txt_files(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "A.TXT").write_text(SMALL, encoding="utf-8")
     (folder / "b.txt").write_text(SMALL, encoding="utf-8")
-    result = run("parse", str(folder), "--out", str(tmp_path / "out"))
+    result = spawn("parse", str(folder), "--out", str(tmp_path / "out"))  # two workers
     assert result.returncode == 0, result.stderr
     sources = pd.read_csv(tmp_path / "out" / "turns.csv", encoding="utf-8-sig")["source"]
     assert sorted({Path(s).name for s in sources}) == ["A.TXT", "b.txt"]

@@ -1,19 +1,27 @@
-"""JupyterLab on loopback: the notebooks are listed, a kernel runs a notebook's cells.
+"""JupyterLab as ``make lab`` starts it: over its REST API and in headless Chromium.
 
-The server's root is the real notebooks/ folder, which it only reads (nothing is saved);
-the smallest analysis notebook (fewest code cells) is run cell by cell.
+One server for the whole file (starting JupyterLab costs seconds): ``python -m
+online_economy.lab notebooks --port P`` on loopback with a temporary HOME. Over the REST API,
+the notebooks are listed and the smallest analysis notebook (fewest code cells) runs cell by
+cell in a ``python3`` kernel, which is then deleted; the server only reads notebooks/ (nothing
+is saved). Then, on a machine with no CJK font, Chromium opens notebook 02 and waits for it to
+render: the Chinese in a markdown cell and in a table output is drawn with the bundled font, the
+notebook runs in the project kernel, no news prompt shows, and HOME is left untouched.
+``ONLINE_ECONOMY_SCREENSHOTS`` keeps the screenshot. Without Chromium (``apt-get install
+chromium``) the browser tests are skipped and the REST test still runs.
 """
 
 from __future__ import annotations
 
-import contextlib
+import http.cookiejar
 import json
 import os
-import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import time
+import traceback
 import urllib.error
 import urllib.request
 import uuid
@@ -21,14 +29,32 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from online_economy import paths, report
+from online_economy import lab, paths, report
+from online_economy.plotting import FONT_FAMILY
 
-websocket = pytest.importorskip("websocket")
+pytest.importorskip("websocket")
+import websocket
+from browser_tools import CHROMIUM, chromium, local_json, stop
 
 NOTEBOOKS = paths.ROOT / "notebooks"
-SMOKE = "smoke.ipynb"
+NOTEBOOK = "02-categories-and-domains.ipynb"
+#: The first markdown cell with Chinese, and the first table cell with Chinese, made findable.
+PROBES = """(() => {
+  const cjk = /[\\u4e00-\\u9fff]/;
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return false;
+  const shown = e => e.offsetParent !== null && cjk.test(e.textContent);
+  const md = [...panel.querySelectorAll('.jp-MarkdownOutput h1, .jp-MarkdownOutput p')]
+    .find(shown);
+  const td = [...panel.querySelectorAll('.jp-OutputArea-output table td')].find(shown);
+  if (!md || !td) return false;
+  md.setAttribute('data-probe', 'markdown'); td.setAttribute('data-probe', 'table');
+  td.scrollIntoView(); md.scrollIntoView();
+  return [md.textContent.slice(0, 40), td.textContent.slice(0, 20)];
+})()"""
+
+browser = pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM}")
 
 
 def _free_port() -> int:
@@ -37,81 +63,29 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Server:
-    """A JupyterLab server on 127.0.0.1 with a random token, spoken to over REST."""
+def _snapshot(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
-    def __init__(self, root: Path, home: Path) -> None:
-        self.port = _free_port()
-        self.token = secrets.token_hex(16)
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-        env.update({
-            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-            "JUPYTER_CONFIG_DIR": str(home / "config"),
-            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-            "IPYTHONDIR": str(home / "ipython"),
-            "JUPYTER_PLATFORM_DIRS": "1",
-        })
-        self.log_path = home / "server.log"
-        self.log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser",
-             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={root}", "--LabApp.news_url=",
-             "--LabServerApp.extension_manager=readonly", "--ServerApp.terminals_enabled=False",
-             *(["--allow-root"] if os.geteuid() == 0 else [])],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-        )
 
-    def request(self, method: str, path: str, body: dict | None = None, timeout: float = 10):
+class Client:
+    """REST calls to the server on 127.0.0.1 (bypassing any proxy) as the page makes them:
+    without a token (``make lab`` sets none), with the XSRF cookie the server hands out."""
+
+    def __init__(self, port: int) -> None:
+        self.port, self.cookies = port, http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                                  urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def __call__(self, method: str, path: str, body: dict | None = None) -> tuple[int, object]:
+        """Status and JSON body (or bytes) of one call."""
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={
-            "Authorization": f"token {self.token}", "Content-Type": "application/json"})
-        with self.opener.open(req, timeout=timeout) as response:
+        xsrf = {c.name: c.value for c in self.cookies}.get("_xsrf", "")
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data,
+                                     method=method, headers={"Content-Type": "application/json",
+                                                             "X-XSRFToken": xsrf})
+        with self.opener.open(req, timeout=10) as response:
             raw = response.read()
-            return response.status, (json.loads(raw) if raw.strip().startswith(b"{")
-                                     or raw.strip().startswith(b"[") else raw)
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            assert self.proc.poll() is None, self.log_path.read_text()[-2000:]
-            try:
-                if self.request("GET", "/api/status", timeout=2)[0] == 200:
-                    return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            assert time.monotonic() < deadline, f"server not ready in {timeout} s"
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError):
-                self.request("POST", "/api/shutdown", timeout=5)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.terminate()
-                try:
-                    self.proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait(timeout=10)
-        self.log.close()
-
-
-def _smoke_notebook() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.cells = [
-        new_markdown_cell("# Smoke 冒烟测试"),
-        new_code_cell("import pandas as pd\nimport jieba\nimport matplotlib.pyplot as plt"),
-        new_code_cell("from online_economy import paths\n"
-                      "text = paths.TRANSCRIPT.read_text(encoding='utf-8')\nlen(text)"),
-        new_code_cell("pd.Series(list('在线新经济')).value_counts().sum()"),
-    ]
-    return nb
+            return response.status, (json.loads(raw) if raw.strip()[:1] in (b"{", b"[") else raw)
 
 
 def _code_cells(path: Path) -> list[str]:
@@ -138,53 +112,148 @@ def _execute(ws, session: str, code: str, timeout: float = 120) -> dict:
     raise AssertionError(f"no execute_reply within {timeout} s")
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """The server, rooted at notebooks/ (only read) or, while it has none, a smoke notebook."""
-    if sorted(NOTEBOOKS.glob(report.NOTEBOOK_GLOB)):
-        root = NOTEBOOKS
-    else:
-        root = tmp_path / "notebooks"
-        root.mkdir()
-        nbformat.write(_smoke_notebook(), root / SMOKE)
-    home = tmp_path / "home"
-    home.mkdir()
-    server = Server(root, home)
+def _run_a_notebook(port: int) -> dict:
+    """List the notebooks, run the smallest analysis notebook in a new kernel, delete it."""
+    seen: dict = {}
+    request = Client(port)
+    seen["lab"] = request("GET", "/lab")[0]  # also sets the XSRF cookie
+    seen["contents"] = request("GET", "/api/contents")
+    analysis = sorted(NOTEBOOKS.glob(report.NOTEBOOK_GLOB), key=lambda p: len(_code_cells(p)))
+    seen["chosen"] = analysis[0].name
+    cells = seen["cells"] = _code_cells(analysis[0])
+    seen["start"] = request("POST", "/api/kernels", {"name": "python3", "path": "."})
+    kernel = seen["start"][1]
     try:
-        server.wait_ready()
-        yield server, root
-    finally:
-        server.stop()
-
-
-def test_lab_lists_notebooks_and_runs_one_in_a_kernel(lab):
-    server, root = lab
-    status, listing = server.request("GET", "/api/contents")
-    assert status == 200
-    names = {item["name"] for item in listing["content"] if item["type"] == "notebook"}
-    assert names == {p.name for p in root.glob("*.ipynb")}
-    assert server.request("GET", "/lab")[0] == 200
-
-    analysis = sorted(root.glob(report.NOTEBOOK_GLOB), key=lambda p: len(_code_cells(p)))
-    chosen = analysis[0] if analysis else root / SMOKE
-    cells = _code_cells(chosen)
-    assert cells
-    status, kernel = server.request("POST", "/api/kernels", {"name": "python3", "path": "."})
-    assert status == 201
-    try:
-        url = (f"ws://127.0.0.1:{server.port}/api/kernels/{kernel['id']}/channels"
-               f"?token={server.token}")
-        ws = websocket.create_connection(url, timeout=120, suppress_origin=True,
-                                         http_no_proxy=["127.0.0.1"])
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}/api/kernels/{kernel['id']}/channels", timeout=120,
+            suppress_origin=True, http_no_proxy=["127.0.0.1"])
         try:
-            session = uuid.uuid4().hex
-            for i, code in enumerate(cells):
-                reply = _execute(ws, session, code)
-                assert reply["status"] == "ok", (chosen.name, i, reply.get("ename"),
-                                                 reply.get("evalue"))
+            session, seen["replies"] = uuid.uuid4().hex, []
+            for code in cells:  # until one fails
+                seen["replies"].append(_execute(ws, session, code))
+                if seen["replies"][-1]["status"] != "ok":
+                    break
         finally:
             ws.close()
     finally:
-        status, _ = server.request("DELETE", f"/api/kernels/{kernel['id']}")
-    assert status == 204
-    assert server.request("GET", "/api/kernels")[1] == []
+        seen["delete"] = request("DELETE", f"/api/kernels/{kernel['id']}")[0]
+    seen["kernels_after"] = request("GET", "/api/kernels")[1]
+    return seen
+
+
+def _drawn_with(tools, probe: str, timeout: float = 30) -> dict[str, int]:
+    """The fonts that draw the probe once it is on screen and its fonts have loaded.
+
+    Fonts load lazily, when text that needs them is first laid out, so the probe is scrolled
+    into view and measured until the bundled font shows up or the time runs out.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        tools.evaluate(f"document.querySelector('[data-probe={probe}]').scrollIntoView()")
+        tools.evaluate(f"document.fonts.load('16px \"{FONT_FAMILY}\"', '中').then(() => true)")
+        used = tools.fonts_of(f"[data-probe={probe}]")
+        if used.get(FONT_FAMILY) or time.monotonic() > deadline:
+            return used
+        time.sleep(0.5)
+
+
+def _browse(port: int, tmp: Path) -> dict:
+    """Open notebook 02 in Chromium; the fonts of the probes, the toasts, a screenshot."""
+    with chromium(tmp / "profile", loopback=True) as tools:
+        tools.call("Page.navigate", url=f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?reset")
+        probes = tools.wait_until(PROBES, timeout=90)
+        fonts = {name: _drawn_with(tools, name) for name in ("markdown", "table")}
+        toasts = tools.evaluate(
+            "[...document.querySelectorAll('.Toastify__toast')].map(t => t.textContent)")
+        tools.screenshot(tmp / "lab.png")
+    return {"probes": probes, "fonts": fonts, "toasts": toasts}
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    """Start the lab as `make lab` does; run a notebook over REST, then open 02 in Chromium."""
+    tmp = tmp_path_factory.mktemp("lab")
+    home = tmp / "home"
+    (home / ".jupyter").mkdir(parents=True)
+    (home / ".jupyter" / "keep.json").write_text("{}")
+    before = _snapshot(home)
+    port = _free_port()
+    log = (tmp / "lab.log").open("wb")
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline figures
+    server = subprocess.Popen(
+        [sys.executable, "-m", "online_economy.lab", str(NOTEBOOKS), "--port", str(port)],
+        env={**env, "HOME": str(home)}, stdin=subprocess.DEVNULL, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    seen: dict = {"tmp": tmp, "home_before": before}
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert server.poll() is None, (tmp / "lab.log").read_text()[-2000:]
+            try:
+                local_json(port, "/api/status")
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                assert time.monotonic() < deadline, "JupyterLab did not start in 90 s"
+                time.sleep(0.3)
+        try:
+            seen["rest"] = _run_a_notebook(port)
+        except Exception:  # reported by the REST test; the browser tests go on
+            seen["rest"] = {"error": traceback.format_exc()}
+        if CHROMIUM.is_file():
+            seen.update(_browse(port, tmp))
+            seen["sessions"] = local_json(port, "/api/sessions")
+    finally:
+        stop(server, timeout=20)
+        log.close()
+    keep = os.environ.get("ONLINE_ECONOMY_SCREENSHOTS")
+    if keep and (tmp / "lab.png").is_file():
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(tmp / "lab.png", Path(keep) / "jupyterlab.png")
+    seen["home_after"] = _snapshot(home)
+    return seen
+
+
+def test_lab_lists_notebooks_and_runs_one_in_a_kernel(session):
+    rest = session["rest"]
+    assert "error" not in rest, rest.get("error")
+    status, listing = rest["contents"]
+    assert status == 200
+    names = {item["name"] for item in listing["content"] if item["type"] == "notebook"}
+    assert names == {p.name for p in NOTEBOOKS.glob("*.ipynb")}
+    assert rest["lab"] == 200
+    assert rest["cells"]
+    assert rest["start"][0] == 201
+    assert len(rest["replies"]) == len(rest["cells"])
+    for i, reply in enumerate(rest["replies"]):
+        assert reply["status"] == "ok", (rest["chosen"], i, reply.get("ename"),
+                                         reply.get("evalue"))
+    assert rest["delete"] == 204
+    assert rest["kernels_after"] == []
+
+
+@browser
+def test_chinese_in_markdown_and_tables_is_drawn_with_the_bundled_font(session):
+    for where, used in session["fonts"].items():
+        assert used.get(FONT_FAMILY, 0) >= 2, (where, session["probes"], used)
+
+
+@browser
+def test_the_notebook_runs_in_the_project_kernel(session):
+    kernels = {s["path"].rsplit("/", 1)[-1]: s["kernel"]["name"] for s in session["sessions"]}
+    assert kernels.get(NOTEBOOK) == lab.KERNEL_NAME, kernels
+
+
+@browser
+def test_no_news_or_update_prompt(session):
+    assert not any("news" in t.lower() or "update" in t.lower() for t in session["toasts"])
+
+
+def test_home_is_left_untouched(session):
+    assert session["home_after"] == session["home_before"]
+
+
+@browser
+def test_a_screenshot_was_kept(session):
+    data = (session["tmp"] / "lab.png").read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 20000

@@ -280,13 +280,31 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_a_failing_report_publishes_nothing_and_blames_the_first_notebook(tmp_path, capsys):
+# 02 writes its kernel's pid and fails; 01 waits until the command has stopped that kernel
+# (so it has seen 02 fail), then a little longer, and fails too: on line 9 (blank line 8).
+PID = "import os, pathlib\npathlib.Path({pid!r}).write_text(str(os.getpid()))"
+AFTER_02_FAILED = """\
+import os, pathlib, time
+pid, deadline = pathlib.Path({pid!r}), time.monotonic() + 60
+while time.monotonic() < deadline and not pid.exists():
+    time.sleep(0.05)
+while time.monotonic() < deadline and os.path.exists(f"/proc/{{pid.read_text()}}"):
+    time.sleep(0.05)
+time.sleep(0.5)
+
+raise ValueError('late')"""
+
+
+def test_a_failing_report_publishes_nothing_and_blames_the_first_notebook(
+    tmp_path, tmp_path_factory, capsys
+):
     """02 fails at once, 01 later: 01 is blamed, and no output of this run is published."""
     nb_dir = tmp_path / "nb"
     nb_dir.mkdir()
-    late = "import time\ntime.sleep(3)\n\nraise ValueError('late')"
+    pid = str(tmp_path_factory.mktemp("handshake") / "02.pid")  # outside the tree compared
+    late = AFTER_02_FAILED.format(pid=pid)
     _write(nb_dir, "01-late.ipynb", _notebook("Late", "p", [KERNEL_FIGURE, late]))
-    _write(nb_dir, "02-early.ipynb", _notebook("Early", "p", ["1 / 0"]))
+    _write(nb_dir, "02-early.ipynb", _notebook("Early", "p", [PID.format(pid=pid), "1 / 0"]))
     for name, file in (("processed", "old.csv"), ("figures", "old.png"), ("html", "index.html")):
         (tmp_path / name).mkdir()
         (tmp_path / name / file).write_text(f"previous {name}")
@@ -294,7 +312,7 @@ def test_a_failing_report_publishes_nothing_and_blames_the_first_notebook(tmp_pa
     assert report.main([*_args(nb_dir, tmp_path), "--jobs", "2"]) == 1
     _, err = capsys.readouterr()
     assert err == (
-        "error: 01-late.ipynb failed at cell 3 of 3, line 4 (raise ValueError('late')): "
+        "error: 01-late.ipynb failed at cell 3 of 3, line 9 (raise ValueError('late')): "
         "ValueError: late\n"
     )
     assert _tree(tmp_path) == before  # tables, figures and site all from the previous run
