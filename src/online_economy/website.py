@@ -72,7 +72,8 @@ def notebook_summary(nb: nbformat.NotebookNode) -> str:
 def exporter() -> HTMLExporter:
     """An HTMLExporter whose pages fetch nothing from the network (oe-notebook.html.j2)."""
     return HTMLExporter(extra_loaders=[FileSystemLoader(TEMPLATES / "nbconvert")],
-                        template_file="oe-notebook.html.j2", embed_images=True)
+                        template_file="oe-notebook.html.j2", embed_images=True,
+                        optimistic_validation=True)  # the notebook checked once, not per step
 
 
 def render_page(source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | None = None,
