@@ -215,14 +215,10 @@ def _shown(path: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Do the work for parsed ``args`` (all published together); return the exit status."""
-    from online_economy import website  # nbconvert is slow to import
-    from online_economy.findings import key_findings
-    from online_economy.glossary import glossary_table
-    from online_economy.source import load_raw
-    from online_economy.tables import raw_parsed, write_processed
+    from online_economy import findings, glossary, source, tables, website  # nbconvert: slow
 
     start = time.perf_counter()
-    load_raw()  # InputError (exit 2) if the raw transcript is not the recorded one
+    source.load_raw()  # InputError (exit 2) if the raw transcript is not the recorded one
     if not args.notebooks.is_dir():
         raise InputError(f"no such notebook folder: {args.notebooks}")
     notebooks = sorted(args.notebooks.glob(NOTEBOOK_GLOB))
@@ -235,8 +231,8 @@ def run(args: argparse.Namespace) -> int:
                 shutil.copy2(item, staged)  # the notebooks add to the files there
         html = publication.folder(args.html)
         in_place = publication.files(args.notebooks) if args.in_place else None
-        tables = write_processed(processed)  # before any kernel reads them
-        glossary = glossary_table(turns=raw_parsed().turns_frame())
+        written = tables.write_processed(processed)  # before any kernel reads them
+        terms = glossary.glossary_table(turns=tables.raw_parsed().turns_frame())
         worker = ThreadPoolExecutor(max_workers=1)  # shut down (pending work cancelled) first:
         publication.callback(worker.shutdown, cancel_futures=True)
         transcript = worker.submit(website.render_transcript, processed)
@@ -265,11 +261,11 @@ def run(args: argparse.Namespace) -> int:
                 return 1
         if in_place is not None:
             print(f"in place: {len(os.listdir(in_place))} of {len(notebooks)} notebooks changed")
-        findings = [] if (processed / website.FINDINGS_JSON).is_file() else key_findings()
-        website.write_site([future.result() for future in pages], html, findings, figures,
-                           glossary, processed, transcript.result())
+        found = [] if (processed / website.FINDINGS_JSON).is_file() else findings.key_findings()
+        website.write_site([future.result() for future in pages], html, found, figures, terms,
+                           processed, transcript.result())
         publication.publish()
-    print(f"tables: {len(tables)} written to {_shown(args.processed)}")
+    print(f"tables: {len(written)} written to {_shown(args.processed)}")
     print(f"done in {time.perf_counter() - start:.1f} s: site {_shown(args.html / 'index.html')}"
           f", tables {_shown(args.processed)}, figures {_shown(args.figures)}")
     return 0
