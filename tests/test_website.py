@@ -204,6 +204,41 @@ def test_notebook_pages_link_the_transcript_only_when_it_is_built() -> None:
     assert 'href="transcript.html"' not in without
 
 
+PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5E"
+         "rkJggg==")
+
+
+@pytest.mark.parametrize("language", [{"name": "python", "pygments_lexer": "ipython3"},
+                                      {"name": "bash"}, None])
+def test_a_notebook_page_is_what_htmlexporter_would_make_of_it(language: dict | None) -> None:
+    """render_page skips HTMLExporter's BeautifulSoup pass over the page; the template adds what
+    that pass would (focusable inputs and outputs, alt text on output images), so BeautifulSoup
+    turns the page into HTMLExporter's, byte for byte."""
+    from nbconvert.exporters.html import BeautifulSoup  # the one HTMLExporter uses
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    outputs = [new_output("stream", name="stdout", text="a < b & 'c'\n"),
+               new_output("stream", name="stderr", text="warning\n"),
+               new_output("execute_result", data={"text/plain": "42"}, execution_count=1),
+               new_output("display_data", data={"image/png": PIXEL, "text/plain": "<Figure>"}),
+               new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>"}),
+               new_output("error", ename="KeyError", evalue="'x'", traceback=["KeyError: 'x'"])]
+    code = new_code_cell("x = {'a': 1} if 1 < 2 else \"b\"  # 注释", outputs=outputs,
+                         execution_count=1)
+    text = new_markdown_cell("# Title · \"quoted\"\n\n![pixel](p.png) *x*")
+    nb = new_notebook(cells=[text, code])
+    if language:
+        nb.metadata["language_info"] = language
+    source = Path("01-x.ipynb")
+    _, page = website.render_page(source, nb, transcript=False)
+    resources = {"metadata": {"name": "Title · \"quoted\"", "path": str(source.parent)},
+                 "site_css": website._render("site.css.j2", ""), "transcript_page": ""}
+    expected, _ = website.exporter().from_notebook_node(nb, resources=resources)  # with the soup
+    assert str(BeautifulSoup(page, features="html.parser")) == expected
+    assert page.count('tabindex="0"') == 2 + len(outputs)  # the two cells' inputs, the outputs
+    assert page.count('alt="No description has been provided for this image"') == 1
+
+
 # --- the transcript page -------------------------------------------------------------
 
 

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -23,8 +22,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from online_economy import paths
+from online_economy.cli import run_command
 from online_economy.errors import InputError
-from online_economy.publish import Interrupted, Publication, check_folder
+from online_economy.publish import Interrupted, Publication, check_folder, exit_quietly
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 CELL_TIMEOUT = 600  # seconds for one cell
@@ -70,7 +70,7 @@ def kernel_manager() -> AsyncKernelManager:
     runtime = paths.CACHE / "runtime"
     runtime.mkdir(parents=True, exist_ok=True)
     return AsyncKernelManager(kernel_name="python3", transport_encryption="auto",
-                              connection_file=str(runtime / f"kernel-{uuid.uuid4().hex[:12]}.json"))
+                              connection_file=str(runtime / f"kernel-{os.urandom(6).hex()}.json"))
 
 
 class _Client(NotebookClient):
@@ -138,14 +138,14 @@ async def execute_notebook(path: Path, setup: str = "") -> nbformat.NotebookNode
 async def execute_all(notebooks: Sequence[Path], jobs: int,
                       done: Callable[[int, Path, nbformat.NotebookNode, float], None],
                       setup: str = "") -> None:
-    """Run the notebooks, ``jobs`` at once, each after those it ``needs`` (metadata), calling
+    """Run the notebooks, ``jobs`` at once, each after those it ``needs`` (started first), calling
     ``done(i, path, nb, seconds)`` in order; a failure cancels those after it (blamed first)."""
-    gate = asyncio.Semaphore(jobs)
+    gate, meta = asyncio.Semaphore(jobs), [read_notebook(path).metadata for path in notebooks]
+    needs = [m.get("online_economy", {}).get("needs", []) for m in meta]
 
     async def one(i: int, path: Path) -> tuple[nbformat.NotebookNode, float]:
         try:
-            wanted = read_notebook(path).metadata.get("online_economy", {}).get("needs", [])
-            needed = [task for p, task in zip(notebooks, tasks, strict=True) if p.stem in wanted]
+            needed = [task for p, task in zip(notebooks, tasks, strict=True) if p.stem in needs[i]]
             if needed:
                 await asyncio.wait(needed)
             async with gate:
@@ -158,7 +158,9 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
 
     # Nothing is printed about the tasks a Ctrl-C stops.
     asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
-    tasks = [asyncio.ensure_future(one(i, path)) for i, path in enumerate(notebooks)]
+    first = sorted(enumerate(notebooks), key=lambda n: all(n[1].stem not in x for x in needs))
+    made = {i: asyncio.ensure_future(one(i, path)) for i, path in first}  # they start in this order
+    tasks = [made[i] for i in sorted(made)]
     try:
         for i, (path, task) in enumerate(zip(notebooks, tasks, strict=True)):
             done(i, path, *await task)
@@ -213,20 +215,15 @@ def _shown(path: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Do the work for parsed ``args`` (all published together); return the exit status."""
-    from online_economy import website  # nbconvert is slow to import
-    from online_economy.findings import key_findings
-    from online_economy.glossary import glossary_table
-    from online_economy.source import load_raw
-    from online_economy.tables import raw_parsed, write_processed
+    from online_economy import findings, glossary, source, tables, website  # nbconvert: slow
 
     start = time.perf_counter()
-    load_raw()  # InputError (exit 2) if the raw transcript is not the recorded one
+    source.load_raw()  # InputError (exit 2) if the raw transcript is not the recorded one
     if not args.notebooks.is_dir():
         raise InputError(f"no such notebook folder: {args.notebooks}")
     notebooks = sorted(args.notebooks.glob(NOTEBOOK_GLOB))
     if not notebooks:
         raise InputError(f"no notebooks matching {NOTEBOOK_GLOB} in {args.notebooks}")
-    n = len(notebooks)
     with Publication() as publication:
         figures, processed = (publication.files(f) for f in (args.figures, args.processed))
         for folder, staged in ((args.figures, figures), (args.processed, processed)):
@@ -234,8 +231,8 @@ def run(args: argparse.Namespace) -> int:
                 shutil.copy2(item, staged)  # the notebooks add to the files there
         html = publication.folder(args.html)
         in_place = publication.files(args.notebooks) if args.in_place else None
-        tables = write_processed(processed)  # before any kernel reads them
-        glossary = glossary_table(turns=raw_parsed().turns_frame())
+        written = tables.write_processed(processed)  # before any kernel reads them
+        terms = glossary.glossary_table(turns=tables.raw_parsed().turns_frame())
         worker = ThreadPoolExecutor(max_workers=1)  # shut down (pending work cancelled) first:
         publication.callback(worker.shutdown, cancel_futures=True)
         transcript = worker.submit(website.render_transcript, processed)
@@ -244,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
 
         def page(i: int, path: Path, nb: nbformat.NotebookNode, seconds: float = -1) -> None:
             note = "stored outputs" if seconds < 0 else f"ok  {seconds:.1f} s"
-            print(f"[{i + 1}/{n}] {path.name}  {note}", flush=True)
+            print(f"[{i + 1}/{len(notebooks)}] {path.name}  {note}", flush=True)
             if in_place is not None:  # staged when its bytes (as nbformat writes them) change
                 data = (nbformat.writes(nb).rstrip("\n") + "\n").encode()
                 if path.read_bytes() != data:
@@ -263,12 +260,12 @@ def run(args: argparse.Namespace) -> int:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
         if in_place is not None:
-            print(f"in place: {len(list(in_place.iterdir()))} of {n} notebooks changed")
-        findings = [] if (processed / website.FINDINGS_JSON).is_file() else key_findings()
-        website.write_site([future.result() for future in pages], html, findings, figures,
-                           glossary, processed, transcript.result())
+            print(f"in place: {len(os.listdir(in_place))} of {len(notebooks)} notebooks changed")
+        found = [] if (processed / website.FINDINGS_JSON).is_file() else findings.key_findings()
+        website.write_site([future.result() for future in pages], html, found, figures, terms,
+                           processed, transcript.result())
         publication.publish()
-    print(f"tables: {len(tables)} written to {_shown(args.processed)}")
+    print(f"tables: {len(written)} written to {_shown(args.processed)}")
     print(f"done in {time.perf_counter() - start:.1f} s: site {_shown(args.html / 'index.html')}"
           f", tables {_shown(args.processed)}, figures {_shown(args.figures)}")
     return 0
@@ -276,12 +273,8 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: status 2 for bad input, 1 for a failing notebook, 130 / 143 on a signal."""
-    from online_economy.cli import run_command
-
     return run_command(lambda: run(parse_args(argv)))
 
 
 if __name__ == "__main__":
-    from online_economy.publish import exit_quietly
-
     exit_quietly(main())

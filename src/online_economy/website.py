@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from nbconvert import HTMLExporter
+from nbconvert import HTMLExporter, TemplateExporter
 
 from online_economy import paths
 from online_economy.errors import InputError
@@ -72,7 +72,9 @@ def notebook_summary(nb: nbformat.NotebookNode) -> str:
 def exporter() -> HTMLExporter:
     """An HTMLExporter whose pages fetch nothing from the network (oe-notebook.html.j2)."""
     return HTMLExporter(extra_loaders=[FileSystemLoader(TEMPLATES / "nbconvert")],
-                        template_file="oe-notebook.html.j2", embed_images=True)
+                        template_file="oe-notebook.html.j2", embed_images=True,
+                        filters={"highlight_code": "nbconvert.filters.Highlight2HTML"},
+                        optimistic_validation=True)  # the notebook checked once, not per step
 
 
 def render_page(source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | None = None,
@@ -83,7 +85,8 @@ def render_page(source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | Non
     resources = {"metadata": {"name": page.title, "path": str(source.parent)},
                  "site_css": _render("site.css.j2", ""),
                  "transcript_page": TRANSCRIPT_PAGE if transcript else ""}
-    return page, (exp or exporter()).from_notebook_node(nb, resources=resources)[0]
+    # TemplateExporter's conversion: HTMLExporter's adds a BeautifulSoup pass (oe-notebook.html.j2)
+    return page, TemplateExporter.from_notebook_node(exp or exporter(), nb, resources=resources)[0]
 
 
 def render_index(pages: list[Page], findings: list[str], has_figures: bool = True,
