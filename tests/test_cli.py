@@ -44,6 +44,13 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
                                        err.getvalue())
 
 
+def small_source(folder: Path) -> Path:
+    """``folder/one.txt`` holding the small transcript ``SMALL``."""
+    source = folder / "one.txt"
+    source.write_text(SMALL, encoding="utf-8")
+    return source
+
+
 def test_parse_writes_both_tables_and_one_summary_line(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = spawn("parse", str(paths.TRANSCRIPT), "--out", str(out))
@@ -127,8 +134,7 @@ def test_usage_mistakes_are_one_line(argv: list[str]) -> None:
 
 
 def test_summary_line_counts_in_words(tmp_path: Path, capsys) -> None:
-    source = tmp_path / "one.txt"
-    source.write_text(SMALL, encoding="utf-8")
+    source = small_source(tmp_path)
     assert main(["parse", str(source), "--out", str(tmp_path / "out")]) == 0
     line = capsys.readouterr().out.strip()
     assert "2 turns (1 question, 1 answer), 2 quantities" in line
@@ -150,8 +156,7 @@ def test_failed_write_leaves_no_staging_files_and_names_the_file(
 
     from online_economy import tables
 
-    source = tmp_path / "one.txt"
-    source.write_text(SMALL, encoding="utf-8")
+    source = small_source(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "turns.csv").write_text("old turns", encoding="utf-8")
@@ -181,8 +186,7 @@ def test_sigterm_while_writing_removes_staging_and_exits_143(
 
     from online_economy import tables
 
-    source = tmp_path / "one.txt"
-    source.write_text(SMALL, encoding="utf-8")
+    source = small_source(tmp_path)
     out = tmp_path / "out"
     real = tables.write_csv
 
@@ -238,8 +242,7 @@ def test_big_input_shows_progress_on_stderr(
 ) -> None:
     from online_economy import cli
 
-    source = tmp_path / "one.txt"
-    source.write_text(SMALL, encoding="utf-8")
+    source = small_source(tmp_path)
     monkeypatch.setattr(cli, "PROGRESS_BYTES", 1)
     assert main(["parse", str(source), "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err.splitlines()
@@ -358,8 +361,7 @@ def test_the_input_is_never_an_output(tmp_path: Path, how: str) -> None:
 def test_output_modes_follow_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
     import os
 
-    source = tmp_path / "one.txt"
-    source.write_text(SMALL, encoding="utf-8")
+    source = small_source(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "turns.csv").write_text("old", encoding="utf-8")
@@ -413,8 +415,7 @@ def test_inputs_that_are_not_regular_files_are_refused_at_once(tmp_path: Path) -
 
 
 def test_max_bytes_raises_the_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = tmp_path / "one.txt"
-    source.write_text(SMALL, encoding="utf-8")
+    source = small_source(tmp_path)
     size = source.stat().st_size
     assert main(["parse", str(source), "--out", str(tmp_path / "o"), "--max-bytes", "10"]) == 2
     assert "more than the limit of 10 bytes" in capsys.readouterr().err
@@ -423,8 +424,7 @@ def test_max_bytes_raises_the_limit(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_messages_name_the_right_thing(tmp_path: Path) -> None:
-    source = tmp_path / "one.txt"
-    source.write_text(SMALL, encoding="utf-8")
+    source = small_source(tmp_path)
     loop = tmp_path / "loop"
     loop.symlink_to(loop)
     dangling = tmp_path / "dangling"
@@ -460,8 +460,7 @@ def test_unwritable_folder_is_named_not_the_staging_file(
     import errno
     import tempfile
 
-    source = tmp_path / "one.txt"
-    source.write_text(SMALL, encoding="utf-8")
+    source = small_source(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
 
