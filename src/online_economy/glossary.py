@@ -36,12 +36,9 @@ def _where(start: int, end: int, turns: pd.DataFrame | None) -> str:
     if inside.empty:
         return f"char {start} (outside the turns)"
     role, party, exchange = inside.iloc[0][["role", "party", "exchange"]]
-    label = str(role)
-    if pd.notna(exchange):
-        whole = isinstance(exchange, float) and exchange.is_integer()
-        label += f" {int(exchange) if whole else exchange}"
-    party = f" ({party})" if pd.notna(party) and str(party) else ""
-    return f"{label}{party}, char {start}"
+    number = f" {int(exchange)}" if pd.notna(exchange) else ""
+    who = f" ({party})" if pd.notna(party) and party else ""
+    return f"{role}{number}{who}, char {start}"
 
 
 def glossary_table(terms: Iterable[str] | None = None,
