@@ -1,4 +1,5 @@
-"""The teaching kit in the notebooks: levels and times, from-scratch exercises, quizzes."""
+"""The teaching kit in the notebooks: levels and times, one solution per exercise, from-scratch
+exercises, quizzes. A teacher who adds an exercise runs this file."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from online_economy import paths, quiz, report
 NOTEBOOKS = sorted(paths.ROOT.glob(f"notebooks/{report.NOTEBOOK_GLOB}"))
 LEVELS = ("starter", "core", "stretch")
 HEADING = re.compile(r"^#{2,4} Exercise (\d+\.\d+) · (starter|core|stretch) · (\d+) min\b", re.M)
+SOLUTION = re.compile(r"^#{1,6}\s*Solution\s+(\d+\.\d+)\b", re.M)
 FROM_SCRATCH = re.compile(r"\b(jieba|re|pd|pandas)\.\w+")
 
 
@@ -39,6 +41,23 @@ def test_every_exercise_has_a_level_and_a_time(path: Path) -> None:
         heading = HEADING.search(cell.source)
         assert heading, (path.name, cell.source[:80])
         assert (heading[2], int(heading[3])) == (levels[0], minutes[0]), heading[0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_has_exactly_one_solution(path: Path) -> None:
+    """2-4 exercises numbered after their notebook, and one "Solution N.M" heading for each (and
+    for nothing else) in notebooks/solutions/NN-...-solutions.ipynb."""
+    headings = [HEADING.search(c.source) for c in _exercises(path)]
+    assert all(headings), f"{path.name}: an exercise cell has no 'Exercise N.M' heading"
+    ids = [m[1] for m in headings]
+    assert 2 <= len(ids) <= 4, f"{path.name}: {len(ids)} exercises, expected 2-4"
+    assert all(ex.split(".")[0] == str(int(path.name[:2])) for ex in ids), (path.name, ids)
+    assert len(set(ids)) == len(ids), f"{path.name}: an exercise id appears twice: {ids}"
+    solutions = path.parent / "solutions" / f"{path.stem}-solutions.ipynb"
+    assert solutions.is_file(), f"{path.name}: no solutions notebook solutions/{solutions.name}"
+    found = [sid for c in _cells(solutions) if c.cell_type == "markdown"
+             for sid in SOLUTION.findall(c.source)]
+    assert sorted(found) == sorted(ids), f"{solutions.name}: one 'Solution N.M' per exercise"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS[:-1], ids=lambda p: p.name)

@@ -1,10 +1,8 @@
 """``python -m online_economy.teaching students [--out DIR] [--force]``: the student copy of the
-notebooks, without solutions (``make student``); ``... teaching check``: every exercise has one
-solution."""
+notebooks, without solutions (``make student``)."""
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,6 @@ STUDENTS = paths.ROOT / "students"
 PATTERN = "[0-9][0-9]-*.ipynb"
 RECORD = ".student-copy.json"  # what the last run wrote: file name -> sha256
 README = Path(__file__).with_name("templates") / "student-README.md"
-EXERCISE_ID = re.compile(r"Exercise\s+(\d+\.\d+)")
-SOLUTION_HEADING = re.compile(r"^#{1,6}\s*Solution\s+(\d+\.\d+)\b", re.MULTILINE)
 
 Notebook = dict[str, Any]
 
@@ -93,74 +89,20 @@ def write_student_copy(out: Path | None = None, notebooks: Path | None = None,
     return [path for path in written if path.name != RECORD]
 
 
-def _markdown(nb: Notebook, tag: str | None = None) -> list[str]:
-    """The text of each markdown cell (tagged ``tag``, if given)."""
-    return ["".join(cell.get("source", "")) for cell in nb["cells"]
-            if cell.get("cell_type") == "markdown"
-            and (tag is None or tag in cell.get("metadata", {}).get("tags", []))]
-
-
-def exercise_ids(nb: Notebook) -> list[str]:
-    """The first "Exercise N.M" id ("2.1") of each markdown cell tagged ``exercise``, or ""."""
-    return [m.group(1) if (m := EXERCISE_ID.search(text)) else ""
-            for text in _markdown(nb, "exercise")]
-
-
-def solution_ids(nb: Notebook) -> list[str]:
-    """The ids of all "Solution N.M" headings in the markdown cells, in order."""
-    return [sid for text in _markdown(nb) for sid in SOLUTION_HEADING.findall(text)]
-
-
-def check_solutions(notebooks: Path | None = None) -> list[str]:
-    """Problems, one line each: each NN-*.ipynb needs 2-4 exercises with unique ids "NN.M",
-    and its solutions notebook one "Solution NN.M" heading for each and no other."""
-    problems = []
-    for path in analysis_notebooks(notebooks):
-        ids, name = exercise_ids(read_notebook(path)), path.name
-        if len(ids) not in (2, 3, 4):
-            problems.append(f"{name}: {len(ids)} exercises, expected 2-4")
-        for ex in ids:
-            if not ex:
-                problems.append(f"{name}: an exercise cell has no 'Exercise N.M' id")
-            elif int(ex.split(".")[0]) != int(name[:2]):
-                problems.append(f"{name}: Exercise {ex} should be numbered {int(name[:2])}.M")
-        ids = [ex for ex in ids if ex]
-        problems += [f"{name}: Exercise {ex} appears in more than one exercise cell"
-                     for ex in sorted({ex for ex in ids if ids.count(ex) > 1})]
-        solutions_path = path.parent / "solutions" / f"{path.stem}-solutions.ipynb"
-        if not solutions_path.is_file():
-            if ids:
-                problems.append(f"{name}: no solutions notebook solutions/{solutions_path.name}")
-            continue
-        sols, name = solution_ids(read_notebook(solutions_path)), solutions_path.name
-        problems += [f"{name}: {sols.count(ex)} 'Solution {ex}' headings, expected 1"
-                     for ex in dict.fromkeys(ids) if sols.count(ex) != 1]
-        problems += [f"{name}: Solution {sol} has no Exercise {sol}"
-                     for sol in dict.fromkeys(sols) if sol not in ids]
-    return problems
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``students [--out DIR] [--force]`` or ``check``."""
+    """Command line: ``students [--out DIR] [--force]``."""
     parser = OneLineParser(prog="python -m online_economy.teaching")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     students = sub.add_parser("students", help="write a student copy without solutions")
     students.add_argument("--out", default=STUDENTS, help="folder (default students/)")
     students.add_argument("--force", action="store_true",
                           help="overwrite notebooks changed since the last student copy")
-    sub.add_parser("check", help="check that each exercise has exactly one solution")
     args = parser.parse_args(argv)
 
     def work() -> int:
-        if args.command == "students":
-            written = write_student_copy(args.out, force=args.force)
-            print(f"wrote {len(written) - 1} notebooks and README.md to {args.out}")
-            return 0
-        problems, count = check_solutions(), len(analysis_notebooks())
-        ok = (f"ok: {count} analysis notebooks; exercises and solutions pair up" if count
-              else f"no analysis notebooks in {NOTEBOOKS}; nothing to check")
-        print("\n".join(problems) or ok)
-        return 1 if problems else 0
+        written = write_student_copy(args.out, force=args.force)
+        print(f"wrote {len(written) - 1} notebooks and README.md to {args.out}")
+        return 0
 
     return run_command(work)
 
