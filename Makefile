@@ -40,8 +40,8 @@ test: $(STAMP) ## Run the whole test suite in random order: lint, unit tests, nb
 lint: $(STAMP) ## ruff over the code
 	@$(PY) -m ruff check src tests benchmarks tools conftest.py
 
-quiz: $(STAMP) ## Check the quiz answer keys (data/reference/quiz) are well formed
-	@$(PY) -m online_economy.quiz
+quiz: $(STAMP) ## Check the quiz answer keys (data/reference/quiz): well formed, model answers right
+	@$(PY) -m pytest -q -p no:randomly -p no:cacheprovider tests/test_quiz.py
 
 NB ?= notebooks
 lab: $(STAMP) ## Open JupyterLab: project kernel, bundled CJK font, no prompts (NB=students for the student copy)

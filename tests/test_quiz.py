@@ -1,4 +1,5 @@
-"""The quiz checker: answer keys well formed, answers marked right, wrong or missing."""
+"""The quiz checker: answer keys well formed, answers marked right, wrong or missing; the
+committed keys (``make quiz`` runs this file)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,11 @@ def test_unknown_items_and_bad_keys_are_refused(folder: Path) -> None:
 def test_every_committed_key_is_well_formed() -> None:
     for path in sorted(quiz.FOLDER.glob("*.csv")):
         assert len(quiz.load_key(path.stem)) >= 3, path.name
+
+
+def test_the_model_answers_are_right() -> None:
+    """Every key's answer marks itself right (the keys agree with the checker)."""
+    for path in sorted(quiz.FOLDER.glob("*.csv")):
+        key = quiz.load_key(path.stem)
+        answers = dict(zip(key["item"], key["answer"], strict=True))
+        assert set(quiz.check(path.stem, answers)["result"]) == {"right"}, path.name

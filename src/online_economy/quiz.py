@@ -1,7 +1,6 @@
 """Self-checking quizzes: ``quiz.check("02", {"1": "b", "2": 12})`` marks a notebook's quiz
 answers against its key ``data/reference/quiz/02.csv`` (right, not answered or try again, and
-the explanation once right); ``python -m online_economy.quiz`` checks that every key is well
-formed."""
+the explanation once right)."""
 
 import math
 from pathlib import Path
@@ -9,9 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from online_economy import paths
-from online_economy.cli import run_command
 from online_economy.errors import InputError
-from online_economy.publish import exit_quietly
 from online_economy.reference import read_csv
 
 FOLDER = paths.REFERENCE / "quiz"
@@ -69,16 +66,3 @@ def check(notebook: str, answers: dict[str, object], folder: Path | None = None)
                      "result": verdict, "why": row["explanation"] if verdict == "right" else ""})
     return pd.DataFrame(rows).set_index("item")
 
-
-def main() -> int:
-    """Check every answer key: one line per notebook; exit 2 on the first bad key."""
-    def work() -> int:
-        for path in sorted(FOLDER.glob("*.csv")):
-            print(f"{path.name}: {len(load_key(path.stem))} items")
-        return 0
-
-    return run_command(work)
-
-
-if __name__ == "__main__":
-    exit_quietly(main())
