@@ -143,13 +143,27 @@ def test_update_readmes_is_all_or_nothing(tmp_path: Path) -> None:
 
 
 def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert findings.main(["--markdown", "--lang", "zh"]) == 0
-    assert capsys.readouterr().out == findings.markdown_block("zh")
+    assert findings.main([]) == 0
+    assert capsys.readouterr().out == "\n".join(findings.key_findings("en")) + "\n"
     with pytest.raises(SystemExit) as stop:
-        findings.main(["--lang", "fr"])
+        findings.main(["--lang", "zh"])
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+def test_command_line_updates_the_readmes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "README.md").write_text(readme("- old\n"), encoding="utf-8")
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    assert findings.main(["--readme"]) == 0
+    assert capsys.readouterr().out == "updated the findings block of README.md\n"
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme(
+        findings.markdown_block("en"))
+    assert findings.main(["--readme"]) == 0
+    assert capsys.readouterr().out == (
+        "updated the findings block of nothing (already up to date)\n")
 
 
 # --- every number of every finding, recomputed ----------------------------------------------------

@@ -68,11 +68,9 @@ def update_readmes(root: Path | None = None, path: Path | None = None) -> list[P
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m online_economy.findings [--markdown] [--lang en|zh] [--readme]``."""
+    """``python -m online_economy.findings [--readme]``."""
     parser = OneLineParser(prog="python -m online_economy.findings",
-                           description="Print the key findings or copy them into the READMEs.")
-    parser.add_argument("--markdown", action="store_true", help="print as a Markdown list")
-    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language to print")
+                           description="Print the English findings or copy them into the READMEs.")
     parser.add_argument("--readme", action="store_true",
                         help="rewrite the findings blocks of README.md and README.zh-CN.md")
     args = parser.parse_args(argv)
@@ -81,10 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.readme:
             names = ", ".join(p.name for p in update_readmes()) or "nothing (already up to date)"
             print(f"updated the findings block of {names}")
-        elif args.markdown:
-            print(markdown_block(args.lang), end="")
         else:
-            print("\n".join(key_findings(args.lang)))
+            print("\n".join(key_findings()))
         return 0
 
     return run_command(work)

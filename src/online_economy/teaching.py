@@ -41,11 +41,6 @@ def student_version(nb: Notebook) -> Notebook:
     return remover.preprocess(nbformat.from_dict(nb), {})[0]  # from_dict copies
 
 
-def analysis_notebooks(folder: Path | None = None) -> list[Path]:
-    """The analysis notebooks ``NN-*.ipynb`` in ``folder`` (default notebooks/), sorted."""
-    return sorted(p for p in Path(folder or NOTEBOOKS).glob(PATTERN) if p.is_file())
-
-
 def changed_by_student(out: Path, names: list[str]) -> list[str]:
     """The files among ``names`` in ``out`` that the last run did not write as they are now."""
     try:
@@ -68,7 +63,7 @@ def write_student_copy(out: Path | None = None, notebooks: Path | None = None,
         if out.resolve().is_relative_to(kept.resolve()):
             raise InputError(f"refusing to write the student copy into {kept} or a folder in "
                              "it (the project's own files); choose another, e.g. students/")
-    sources = analysis_notebooks(notebooks)
+    sources = sorted(p for p in notebooks.glob(PATTERN) if p.is_file())
     if not sources:
         raise InputError(f"no analysis notebooks ({PATTERN}) in {notebooks}")
     files = {src.name: json.dumps(student_version(read_notebook(src)), indent=1, sort_keys=True,
