@@ -11,13 +11,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from segment_tokens import Token, tokens
 
 from online_economy import paths, segment
 from online_economy.errors import InputError
 from online_economy.segment import (
     JIEBA_CACHE,
     Segmenter,
-    Token,
     get_segmenter,
     is_numeral,
     is_punctuation,
@@ -45,13 +45,13 @@ NAMES_AND_TERMS = [
 @cache
 def spans(use_userdict: bool) -> dict[tuple[int, int], str]:
     """(start, end) -> word for every token of the transcript."""
-    return {(t.start, t.end): t.word for t in get_segmenter(use_userdict).tokens(TEXT)}
+    return {(t.start, t.end): t.word for t in tokens(get_segmenter(use_userdict), TEXT)}
 
 
 def pieces(use_userdict: bool, start: int, end: int, strict: bool = True) -> list[str]:
     """The tokens overlapping text[start:end]; if strict, no token may cross either edge."""
-    tokens = spans(use_userdict).items()
-    overlap = sorted((s, e, w) for (s, e), w in tokens if s < end and e > start)
+    found = spans(use_userdict).items()
+    overlap = sorted((s, e, w) for (s, e), w in found if s < end and e > start)
     assert not strict or (overlap[0][0] == start and overlap[-1][1] == end), overlap
     return [w for _, _, w in overlap]
 
@@ -164,11 +164,11 @@ def test_plain_segmenter_has_no_user_words() -> None:
 
 @pytest.mark.parametrize("use_userdict", [True, False])
 def test_tokens_cover_the_text_with_true_offsets(use_userdict: bool) -> None:
-    tokens = get_segmenter(use_userdict).tokens(TEXT)
-    assert all(isinstance(t, Token) and TEXT[t.start : t.end] == t.word for t in tokens)
-    assert [t.start for t in tokens[1:]] == [t.end for t in tokens[:-1]]
-    assert tokens[0].start == 0 and tokens[-1].end == len(TEXT)
-    assert [t.word for t in tokens] == get_segmenter(use_userdict).cut(TEXT)
+    found = tokens(get_segmenter(use_userdict), TEXT)
+    assert all(isinstance(t, Token) and TEXT[t.start : t.end] == t.word for t in found)
+    assert [t.start for t in found[1:]] == [t.end for t in found[:-1]]
+    assert found[0].start == 0 and found[-1].end == len(TEXT)
+    assert [t.word for t in found] == get_segmenter(use_userdict).cut(TEXT)
 
 
 def test_same_input_same_output_across_instances() -> None:
@@ -251,10 +251,10 @@ def test_missing_files_and_non_text_raise_input_error(tmp_path: Path) -> None:
         Segmenter(userdict=tmp_path / "nope.txt")
     with pytest.raises(InputError):
         load_stopwords(tmp_path / "nope.txt")
-    for method in ("cut", "tokens", "words"):
+    for method in ("cut", "words"):
         with pytest.raises(InputError):
             getattr(get_segmenter(), method)("饿了么".encode())
-    assert get_segmenter().cut("") == [] and get_segmenter().tokens("") == []
+    assert get_segmenter().cut("") == [] and tokens(get_segmenter(), "") == []
 
 
 # --- jieba objects, cache, silence ------------------------------------------------------------
@@ -294,7 +294,6 @@ ISOLATION_SCRIPT = textwrap.dedent(
         seg = segment.get_segmenter(use)
         seg.cut(segment.paths.TRANSCRIPT.read_text(encoding="utf-8"))
         seg.words("饿了么纷纷推出“无接触”配送服务")
-        seg.tokens("叮咚买菜")
     with segment.quiet_jieba():
         import jieba.posseg
     jieba.posseg.POSTokenizer(segment.get_segmenter().tokenizer).lcut("在线新经济")

@@ -7,9 +7,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import accumulate
 from pathlib import Path
-from typing import NamedTuple
 
 from online_economy import paths
 from online_economy.errors import InputError
@@ -40,14 +38,6 @@ def quiet_jieba() -> Iterator[None]:
 
 with quiet_jieba():
     import jieba
-
-
-class Token(NamedTuple):
-    """One word of a text and its place: ``text[start:end] == word``."""
-
-    word: str
-    start: int
-    end: int
 
 
 def _lines(path: Path, what: str) -> list[str]:
@@ -118,12 +108,6 @@ class Segmenter:
         if not isinstance(text, str):
             raise InputError(f"expected text (str), got {type(text).__name__}")
         return self.tokenizer.lcut(text, cut_all=False, HMM=True)
-
-    def tokens(self, text: str) -> list[Token]:
-        """The pieces of :meth:`cut` with their offsets into ``text``."""
-        words = self.cut(text)
-        ends = accumulate(map(len, words))
-        return [Token(w, end - len(w), end) for w, end in zip(words, ends, strict=True)]
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` in order, without stop words, space, punctuation and numbers."""
