@@ -244,13 +244,16 @@ def test_validation_rejects_bom_and_editorial_without_rationale(scratch: Path) -
         taxonomy.load_domain_terms(scratch)
 
 
-def test_find_longest_prefers_longer_then_alphabetical_and_rejects_empty() -> None:
-    from online_economy.errors import InputError
-    from online_economy.taxonomy import find_longest
-
+def test_the_longer_mention_wins_then_the_alphabetically_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     text = "生鲜电商零售和生鲜电商"
-    found = find_longest(text, [("生鲜电商", "a"), ("生鲜电商零售", "b"), ("电商", "c")])
-    assert found == [(0, 6, "b"), (7, 11, "a")]
-    assert find_longest("ab", [("a", "y"), ("a", "x")]) == [(0, 1, "x")]
-    with pytest.raises(InputError):
-        find_longest("ab", [("", "x")])
+    assert find_domains(text) == [(0, 6, "fresh_food_ecommerce"), (7, 11, "fresh_food_ecommerce")]
+    rows = {"ab": ("x", "name", "transcript"), "bc": ("y", "name", "transcript"),
+            "abc": ("z", "editorial", "project"), "c": ("w", "name", "transcript")}
+    monkeypatch.setattr(taxonomy, "mention_patterns", lambda: rows)
+    assert taxonomy.find_mentions("abcbc") == [(0, 3, "z", "editorial", "project"),
+                                               (3, 5, "y", "name", "transcript")]
+    rows.pop("abc")
+    assert taxonomy.find_mentions("abc") == [(0, 2, "x", "name", "transcript"),
+                                             (2, 3, "w", "name", "transcript")]

@@ -123,31 +123,23 @@ def _lookups(_key: tuple[tuple[int, int], ...]) -> tuple[dict[str, tuple[str, st
     return info, rows
 
 
-def find_longest(text: str, patterns: Iterable[tuple[str, str]]) -> list[tuple[int, int, str]]:
-    """Non-overlapping ``(surface, label)`` matches as sorted (start, end, label): longer
-    surfaces win over shorter ones they overlap (ties: alphabetical)."""
-    taken = bytearray(len(text))
-    found: list[tuple[int, int, str]] = []
-    for surface, label in sorted(set(patterns), key=lambda p: (-len(p[0]), p[0], p[1])):
-        if not surface:
-            raise InputError("an empty pattern matches everywhere")
-        start = text.find(surface)
-        while start >= 0:
-            end = start + len(surface)
-            if not any(taken[start:end]):
-                taken[start:end] = b"\1" * len(surface)
-                found.append((start, end, label))
-            start = text.find(surface, start + 1)
-    return sorted(found)
-
-
 def find_mentions(text: str) -> list[tuple[int, int, str, str, str]]:
-    """Every domain mention, longest first, as (start, end, domain id, basis, linked_by).
+    """Every domain mention as sorted (start, end, domain id, basis, linked_by): where mentions
+    overlap, the longer wins (equal lengths: the alphabetically first).
 
     ``basis`` is ``name`` (the plan's wording), ``editorial`` (a term the project links) or
     ``entity`` (a linked company, platform or body); ``linked_by`` is ``transcript`` where the
     transcript itself makes the link and ``project`` where the project does.
     """
     rows = mention_patterns()
-    found = find_longest(text, ((surface, surface) for surface in rows))
-    return [(start, end, *rows[surface]) for start, end, surface in found]
+    taken = bytearray(len(text))
+    found = []
+    for surface in sorted(rows, key=lambda s: (-len(s), s)):
+        start = text.find(surface)
+        while start >= 0:
+            end = start + len(surface)
+            if not any(taken[start:end]):
+                taken[start:end] = b"\1" * len(surface)
+                found.append((start, end, *rows[surface]))
+            start = text.find(surface, start + 1)
+    return sorted(found)
