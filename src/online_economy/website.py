@@ -15,7 +15,7 @@ from nbconvert import HTMLExporter, TemplateExporter
 
 from online_economy import paths
 from online_economy.errors import InputError
-from online_economy.reference import read_csv
+from online_economy.reference import read_csv, reject
 
 TITLE = "Shanghai's online new economy (在线新经济): the press conference of 13 April 2020"
 TEMPLATES = Path(__file__).with_name("templates")
@@ -42,9 +42,8 @@ def _write(path: Path, text: str) -> Path:
 
 @dataclass(frozen=True)
 class Page:
-    """One rendered notebook: where it came from and how the index shows it."""
+    """How the index shows one rendered notebook."""
 
-    source: Path
     href: str
     title: str
     summary: str
@@ -80,21 +79,12 @@ def exporter() -> HTMLExporter:
 def render_page(source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | None = None,
                 transcript: bool = True) -> tuple[Page, str]:
     """The index entry and the HTML page of a notebook (images found beside ``source``)."""
-    page = Page(source, f"{source.stem}.html", notebook_title(nb, source.stem),
-                notebook_summary(nb))
+    page = Page(f"{source.stem}.html", notebook_title(nb, source.stem), notebook_summary(nb))
     resources = {"metadata": {"name": page.title, "path": str(source.parent)},
                  "site_css": _render("site.css.j2", ""),
                  "transcript_page": TRANSCRIPT_PAGE if transcript else ""}
     # TemplateExporter's conversion: HTMLExporter's adds a BeautifulSoup pass (oe-notebook.html.j2)
     return page, TemplateExporter.from_notebook_node(exp or exporter(), nb, resources=resources)[0]
-
-
-def render_index(pages: list[Page], findings: list[str], has_figures: bool = True,
-                 has_glossary: bool = False, has_transcript: bool = False) -> str:
-    """The site's front page: title, main findings, one line per notebook, other pages."""
-    return _render("index.html.j2", TITLE, None, findings=findings, pages=pages,
-                   has_figures=has_figures, has_glossary=has_glossary,
-                   transcript_page=TRANSCRIPT_PAGE if has_transcript else "")
 
 
 @dataclass(frozen=True)
@@ -133,13 +123,12 @@ def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
 
 def load_translation(path: Path | None = None) -> pd.DataFrame:
     """``data/reference/translation_en.csv``: the project's English, one row per paragraph."""
-    path = paths.REFERENCE / "translation_en.csv" if path is None else Path(path)
-    frame, numbers = read_csv(path, TRANSLATION_COLUMNS), ("turn", "paragraph", "start", "end")
-    for col in (*numbers, "en"):
-        bad = ~frame[col].str.fullmatch(r"\d+") if col in numbers else frame[col].str.strip() == ""
-        if bad.any():
-            problem = f"{col} is not a number" if col in numbers else "no English text"
-            raise InputError(f"{path.name} line {int(bad.idxmax()) + 2}: {problem}")
+    frame = read_csv(paths.REFERENCE / "translation_en.csv" if path is None else path,
+                     TRANSLATION_COLUMNS)
+    numbers = ["turn", "paragraph", "start", "end"]
+    for col in numbers:
+        reject(frame, ~frame[col].str.fullmatch(r"\d+"), f"{col} is not a number")
+    reject(frame, frame["en"].str.strip().eq(""), "no English text")
     return frame.astype(dict.fromkeys(numbers, int))
 
 
@@ -221,7 +210,8 @@ def render_transcript(processed: Path) -> str:
 def write_site(rendered: list[tuple[Page, str]], out_dir: Path, findings: list[str],
                figures_dir: Path | None = None, glossary: pd.DataFrame | None = None,
                processed: Path | None = None, transcript: str | None = None) -> list[Path]:
-    """Write the notebook pages, font, figures, glossary, transcript (``processed``) and index."""
+    """Write the notebook pages, font, figures, glossary, transcript (``processed``) and the
+    index (title, main findings, one line per notebook, links to the other pages)."""
     from online_economy.findings import key_findings
     from online_economy.plotting import FONT_PATH
 
@@ -229,9 +219,11 @@ def write_site(rendered: list[tuple[Page, str]], out_dir: Path, findings: list[s
         transcript = transcript or render_transcript(processed)
         if (processed / FINDINGS_JSON).is_file():  # as notebook 06 wrote them, checked
             findings = key_findings("en", processed / FINDINGS_JSON)
-    later = {TRANSCRIPT_PAGE: transcript, "index.html": render_index(
-        [page for page, _ in rendered], findings, figures_dir is not None,
-        glossary is not None, transcript is not None)}
+    index = _render("index.html.j2", TITLE, None, findings=findings,
+                    pages=[page for page, _ in rendered], has_figures=figures_dir is not None,
+                    has_glossary=glossary is not None,
+                    transcript_page="" if transcript is None else TRANSCRIPT_PAGE)
+    later = {TRANSCRIPT_PAGE: transcript, "index.html": index}
     if glossary is not None:
         page = _render("glossary.html.j2", "Glossary", table=glossary.fillna(""))
         later = {"glossary.html": page, **later}
