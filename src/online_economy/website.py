@@ -4,9 +4,10 @@ pages (nbconvert's ``lab`` template without its CDN scripts), the transcript, th
 import html
 import re
 import shutil
-from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 import pandas as pd
@@ -40,8 +41,7 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """How the index shows one rendered notebook."""
 
     href: str
@@ -87,8 +87,7 @@ def render_page(source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | Non
     return page, TemplateExporter.from_notebook_node(exp or exporter(), nb, resources=resources)[0]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A marked stretch of the raw text: element ``tag`` with id ``ident`` and ``attrs``."""
 
     start: int
@@ -96,14 +95,12 @@ class Span:
     layer: int  # orders spans with equal offsets, outer first
     tag: str
     ident: str
-    attrs: dict[str, object] = field(default_factory=dict, compare=False)
+    attrs: dict[str, object]
 
 
 def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
-    """``text[start:end]`` as HTML, every span marked and well nested (crossing spans split)."""
-    for s in spans:
-        if not start <= s.start < s.end <= end:
-            raise InputError(f"span {s.start}..{s.end} is not inside {start}..{end}")
+    """``text[start:end]`` as HTML, the spans inside it well nested (crossing ones split)."""
+    spans = [s for s in spans if start <= s.start and s.end <= end]
     open_tag = _ENV.get_template("marks.html.j2").module.open
     order = sorted(spans, key=lambda s: (s.start, -s.end, s.layer))  # outer first
     cuts = sorted({start, end, *(s.start for s in spans), *(s.end for s in spans)})
@@ -195,12 +192,9 @@ def render_transcript(processed: Path) -> str:
     for s in spans:
         if not any(a <= s.start and s.end <= b for a, b in blocks):
             raise InputError(f"span {s.ident} lies in no paragraph of the transcript page")
-
-    def block(start: int, end: int) -> str:  # the marked Chinese of a paragraph, title, ...
-        return nest_spans(text, start, end, [s for s in spans if start <= s.start and s.end <= end])
-
     return _render(
-        "transcript.html.j2", "The annotated transcript", parsed=parsed, block=block, spans=spans,
+        "transcript.html.j2", "The annotated transcript", parsed=parsed, spans=spans,
+        block=partial(nest_spans, text, spans=spans),  # the marked Chinese of a paragraph, ...
         english={(r.turn, r.paragraph): (r.en, r.note) for r in translation.itertuples()},
         unplaced=[dom_name[d.id] for d in domains.itertuples() if pd.isna(d.category)],
         colours={**category_colours(), "none": "#8C959F"}, basis_known=basis_known,
