@@ -91,15 +91,13 @@ class Segmenter:
 
     def __init__(self, userdict: Path | None = DEFAULT_USERDICT,
                  stopwords: Path | None = DEFAULT_STOPWORDS) -> None:
-        self.userdict = userdict
         self.stopwords = load_stopwords(stopwords) if stopwords is not None else frozenset()
-        self.userdict_words = load_userdict_words(userdict) if userdict is not None else []
         freq, total = _main_dictionary()
         self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.tmp_dir, self.tokenizer.cache_file = str(JIEBA_CACHE), "jieba.cache"
         self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total  # own copy to extend
         self.tokenizer.initialized = True
         if userdict is not None:
+            load_userdict_words(userdict)  # checks every line: jieba would take any for a word
             with quiet_jieba(), open(userdict, "rb") as handle:
                 self.tokenizer.load_userdict(handle)
 
