@@ -220,6 +220,10 @@ def _edit(folder: Path, stem: str, old: str, new: str) -> None:
          r"categories\.csv line \d+: duplicate id 'shift'"),
         ("domains", "unmanned_factories,1,", "unmanned_factories,one,", "load_domains",
          r"domains\.csv line 2: order is not a non-negative integer"),
+        ("domains", "remote working,new,260,264", "remote working,new,,", "load_domains",
+         r"domains\.csv line 4: category and assign_start/assign_end must be given together"),
+        ("entities", "contactless_delivery,transcript,new", "contactless_delivery,,new",
+         "load_entities", r"entities\.csv line 6: domain and domain_basis must be given together"),
     ],
 )
 def test_validation_names_file_and_line(

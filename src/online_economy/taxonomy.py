@@ -27,8 +27,9 @@ _COLUMNS = {
 _COUNTS = ("order", "mentions")
 
 
-def _read(stem: str, folder: Path | None, unique: str) -> pd.DataFrame:
-    """``<stem>.csv`` with its required cells, types and ``unique`` column checked."""
+def _read(stem: str, folder: Path | None, unique: str, **allowed: Iterable[str]) -> pd.DataFrame:
+    """``<stem>.csv`` with its required cells, types, ``unique`` column and the values of each
+    ``allowed`` column (empty cells aside) checked."""
     spec = _COLUMNS[stem].split()
     columns, required = [c.rstrip("*") for c in spec], [c[:-1] for c in spec if c[-1] == "*"]
     frame = read_csv((folder or paths.REFERENCE) / f"{stem}.csv", columns)
@@ -43,13 +44,10 @@ def _read(stem: str, folder: Path | None, unique: str) -> pd.DataFrame:
         else:
             frame[col] = pd.array([v if v else None for v in values], dtype="string")
     reject(frame, frame[unique].duplicated(), f"duplicate {unique} {{}}", frame[unique].map(repr))
+    for col, values in allowed.items():
+        bad = frame[col].notna() & ~frame[col].isin(list(values))
+        reject(frame, bad, f"unknown {col} {{}}", frame[col].map(repr))
     return frame
-
-
-def _members(frame: pd.DataFrame, col: str, allowed: Iterable[str]) -> None:
-    """Fail on the first value of ``col`` (empty cells aside) outside ``allowed``."""
-    bad = frame[col].notna() & ~frame[col].isin(list(allowed))
-    reject(frame, bad, f"unknown {col} {{}}", frame[col].map(repr))
 
 
 def load_categories(folder: Path | None = None) -> pd.DataFrame:
@@ -59,8 +57,7 @@ def load_categories(folder: Path | None = None) -> pd.DataFrame:
 
 def load_domains(folder: Path | None = None) -> pd.DataFrame:
     """domains.csv: the action plan's twelve domains, in the plan's order."""
-    frame = _read("domains", folder, "id")
-    _members(frame, "category", load_categories(folder)["id"])
+    frame = _read("domains", folder, "id", category=load_categories(folder)["id"])
     reject(frame, frame["category"].isna() != frame["assign_start"].isna(),
            "category and assign_start/assign_end must be given together")
     return frame.sort_values("order", kind="stable", ignore_index=True)
@@ -68,9 +65,8 @@ def load_domains(folder: Path | None = None) -> pd.DataFrame:
 
 def load_domain_terms(folder: Path | None = None) -> pd.DataFrame:
     """domain_terms.csv: words that point to a domain (its name, or an editorial choice)."""
-    frame = _read("domain_terms", folder, "term")
-    _members(frame, "domain", load_domains(folder)["id"])
-    _members(frame, "basis", ("name", "editorial"))
+    frame = _read("domain_terms", folder, "term", domain=load_domains(folder)["id"],
+                  basis=("name", "editorial"))
     reject(frame, frame["basis"].eq("editorial") & frame["rationale"].isna(),
            "editorial term without a rationale")
     return frame
@@ -78,11 +74,8 @@ def load_domain_terms(folder: Path | None = None) -> pd.DataFrame:
 
 def load_entities(folder: Path | None = None) -> pd.DataFrame:
     """entities.csv: every named company, platform, body, event, document and outlet."""
-    frame = _read("entities", folder, "name")
-    _members(frame, "kind", ENTITY_KINDS)
-    _members(frame, "domain", load_domains(folder)["id"])
-    _members(frame, "category", load_categories(folder)["id"])
-    _members(frame, "domain_basis", ("transcript", "editorial"))
+    frame = _read("entities", folder, "name", kind=ENTITY_KINDS, domain=load_domains(folder)["id"],
+                  category=load_categories(folder)["id"], domain_basis=("transcript", "editorial"))
     reject(frame, frame["domain"].isna() != frame["domain_basis"].isna(),
            "domain and domain_basis must be given together")
     return frame
