@@ -16,7 +16,6 @@ from segment_tokens import Token, tokens
 from online_economy import paths, segment
 from online_economy.errors import InputError
 from online_economy.segment import (
-    JIEBA_CACHE,
     Segmenter,
     get_segmenter,
     is_numeral,
@@ -257,7 +256,7 @@ def test_missing_files_and_non_text_raise_input_error(tmp_path: Path) -> None:
     assert get_segmenter().cut("") == [] and tokens(get_segmenter(), "") == []
 
 
-# --- jieba objects, cache, silence ------------------------------------------------------------
+# --- jieba objects, no cache, silence ---------------------------------------------------------
 
 
 def test_the_tokenizer_carries_the_user_tags_for_pos_tagging() -> None:
@@ -266,12 +265,6 @@ def test_the_tokenizer_carries_the_user_tags_for_pos_tagging() -> None:
     pos = jieba.posseg.POSTokenizer(Segmenter().tokenizer)
     pairs = [(p.word, p.flag) for p in pos.cut("叮咚买菜、饿了么纷纷推出“无接触”配送服务")]
     assert ("叮咚买菜", "nt") in pairs and ("饿了么", "nt") in pairs and ("无接触", "b") in pairs
-
-
-def test_dictionary_cache_is_inside_the_project() -> None:
-    get_segmenter()  # jieba's main dictionary, loaded through the cache file
-    assert JIEBA_CACHE == paths.CACHE / "jieba"
-    assert (JIEBA_CACHE / "jieba.cache").is_file()
 
 
 ISOLATION_SCRIPT = textwrap.dedent(
@@ -304,9 +297,11 @@ ISOLATION_SCRIPT = textwrap.dedent(
 )
 
 
-def test_fresh_interpreter_is_silent_and_leaves_jieba_globals_alone() -> None:
-    """Compiles jieba from source (no .pyc) with warnings as errors; nothing on stderr."""
+def test_fresh_interpreter_is_silent_and_leaves_jieba_globals_alone(tmp_path: Path) -> None:
+    """Compiles jieba from source (no .pyc) with warnings as errors; nothing on stderr, and no
+    dictionary cache written to the temporary folder (jieba's default place for one)."""
     env = dict(os.environ)
+    env["TMPDIR"] = str(tmp_path)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONPYCACHEPREFIX"] = str(paths.CACHE / "no-such-pycache")  # forces compilation
     env.pop("PYTHONWARNINGS", None)
@@ -318,6 +313,7 @@ def test_fresh_interpreter_is_silent_and_leaves_jieba_globals_alone() -> None:
     assert done.returncode == 0
     report = json.loads(done.stdout)
     assert report["same"], report
+    assert list(tmp_path.iterdir()) == []
     assert report["before"]["initialized"] is False and report["before"]["freq"] == 0
     assert report["posseg_dt_tags"] == 0
     assert not (paths.CACHE / "no-such-pycache").exists()

@@ -14,7 +14,6 @@ from online_economy.errors import InputError
 
 DEFAULT_USERDICT = paths.REFERENCE / "userdict.txt"
 DEFAULT_STOPWORDS = paths.REFERENCE / "stopwords.txt"
-JIEBA_CACHE = paths.CACHE / "jieba"
 _USERDICT_LINE = re.compile(r"(\S+) [1-9][0-9]* [a-z]+")
 _NUMERAL_CHARS = frozenset("0123456789.%％．〇零一二三四五六七八九十百千万亿两")
 _SHARED: dict[bool, "Segmenter"] = {}  # get_segmenter's segmenters, with and without userdict
@@ -76,13 +75,9 @@ def is_numeral(word: str) -> bool:
 
 @functools.cache
 def _main_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's main dictionary (word -> frequency, total), loaded once; segmenters copy it."""
-    JIEBA_CACHE.mkdir(parents=True, exist_ok=True)
-    base = jieba.Tokenizer()
-    base.tmp_dir, base.cache_file = str(JIEBA_CACHE), "jieba.cache"
+    """jieba's main dictionary (word -> frequency, total), read once; segmenters copy it."""
     with quiet_jieba():
-        base.initialize()
-    return base.FREQ, base.total
+        return jieba.Tokenizer.gen_pfdict(jieba.Tokenizer().get_dict_file())
 
 
 class Segmenter:
