@@ -96,9 +96,13 @@ def test_malformed_spans_are_reported(columns: dict[str, list[object]], expected
 
 def test_mapped_quote_columns_and_whole_paragraphs() -> None:
     cats = pd.read_csv(paths.REFERENCE / "categories.csv", dtype=str, keep_default_na=False)
-    assert spans.quote_column(cats, "categories", "name") == "name_zh"
-    assert spans.quote_column(cats, "categories", "emphasis") == "emphasis"
-    assert spans.quote_column(cats, "categories", "paragraph") == spans.LINE
+    assert spans.QUOTE_COLUMN_FOR["categories"]["paragraph"] == spans.LINE
+    quoted = cats.copy()
+    quoted.loc[0, ["name_zh", "emphasis"]] = ["x", "y"]  # name_* quotes name_zh; emphasis itself
+    problems = spans.check_spans(quoted, TEXT, "categories")
+    assert [p.split(":")[0] for p in problems] == ["categories line 2 emphasis_start/emphasis_end",
+                                                   "categories line 2 name_start/name_end"]
+    assert problems[0].endswith("not 'y'") and problems[1].endswith("not 'x'")
     shifted = cats.copy()
     shifted.loc[0, "paragraph_end"] = str(int(shifted.loc[0, "paragraph_end"]) - 1)
     problems = spans.check_spans(shifted, TEXT, "categories")

@@ -19,17 +19,6 @@ QUOTE_COLUMN_FOR: dict[str, dict[str, str]] = {
 }
 
 
-def quote_column(frame: pd.DataFrame, name: str, span: str) -> str | None:
-    """The quote column for ``span`` in file ``name`` (LINE, or None if there is none)."""
-    return span if span in frame.columns else QUOTE_COLUMN_FOR.get(name, {}).get(span)
-
-
-def _spans(frame: pd.DataFrame) -> list[str]:
-    """The ``<x>`` of every ``<x>_start`` or ``<x>_end`` column of ``frame``."""
-    names = (re.fullmatch(r"(.+)_(?:start|end)", str(c)) for c in frame.columns)
-    return sorted({m[1] for m in names if m})
-
-
 def _offset(value: object) -> int | str | None:
     """An offset cell as int, None if empty, or the offending text."""
     text = "" if pd.isna(value) else str(value).strip()
@@ -44,8 +33,9 @@ def check_spans(path_or_frame: Path | str | pd.DataFrame, text: str, name: str =
         frame = pd.read_csv(path_or_frame, dtype=str, keep_default_na=False, encoding="utf-8")
         name = name or Path(path_or_frame).stem
     problems = []
-    for span in _spans(frame):
-        column = quote_column(frame, name, span)
+    names = (re.fullmatch(r"(.+)_(?:start|end)", str(c)) for c in frame.columns)
+    for span in sorted({m[1] for m in names if m}):  # the <x> of each <x>_start, <x>_end
+        column = span if span in frame.columns else QUOTE_COLUMN_FOR.get(name, {}).get(span)
         if missing := [c for c in (f"{span}_start", f"{span}_end") if c not in frame.columns]:
             problems.append(f"{name}: column {missing[0]} has no partner")
         elif column is None:
