@@ -229,7 +229,6 @@ def test_load_stopwords_skips_comments_and_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "stop.txt"
     path.write_text("# header\n\n的\n  了  \n#了\n", encoding="utf-8")
     assert load_stopwords(path) == {"的", "了"}
-    assert Segmenter(stopwords=None).stopwords == frozenset()
 
 
 # --- bad input --------------------------------------------------------------------------------

@@ -82,11 +82,10 @@ def _main_dictionary() -> tuple[dict[str, int], int]:
 
 class Segmenter:
     """jieba with its own tokenizer (jieba's global one is left alone), an optional user
-    dictionary (None: plain jieba) and stop words."""
+    dictionary (None: plain jieba) and the project's stop words."""
 
-    def __init__(self, userdict: Path | None = DEFAULT_USERDICT,
-                 stopwords: Path | None = DEFAULT_STOPWORDS) -> None:
-        self.stopwords = load_stopwords(stopwords) if stopwords is not None else frozenset()
+    def __init__(self, userdict: Path | None = DEFAULT_USERDICT) -> None:
+        self.stopwords = load_stopwords()
         freq, total = _main_dictionary()
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total  # own copy to extend

@@ -10,9 +10,8 @@ from online_economy import paths
 from online_economy.errors import InputError
 from online_economy.reference import read_csv, reject
 
-ENTITY_KINDS = frozenset(
-    {"company", "platform", "product", "hospital", "government_body", "event", "document", "outlet"}
-)
+ENTITY_KINDS = frozenset({"company", "platform", "product", "hospital", "government_body", "event",
+                          "document", "outlet"})
 MENTION_BASES = ("name", "editorial", "entity")
 #: The columns of each file (``*``: a required cell); offsets (``*_start``, ``*_end``) are
 #: nullable integers, ``order`` and ``mentions`` integers, the rest text.
