@@ -35,13 +35,12 @@ def _read(stem: str, folder: Path | None, unique: str, **allowed: Iterable[str])
     empty = frame[required].apply(lambda col: col.str.strip()).eq("")
     reject(frame, empty.any(axis=1), "empty {}", empty.idxmax(axis=1))
     for col in columns:
-        values = frame[col]
         if col in _COUNTS or col.endswith(("_start", "_end")):
-            reject(frame, ~values.str.fullmatch(r"\d*"), f"{col} is not a non-negative integer")
+            reject(frame, ~frame[col].str.fullmatch(r"\d*"), f"{col} is not a non-negative integer")
             dtype = "int64" if col in _COUNTS else "Int64"
-            frame[col] = pd.array([int(v) if v else None for v in values], dtype=dtype)
+            frame[col] = pd.array([int(v) if v else None for v in frame[col]], dtype=dtype)
         else:
-            frame[col] = pd.array([v if v else None for v in values], dtype="string")
+            frame[col] = pd.array([v if v else None for v in frame[col]], dtype="string")
     reject(frame, frame[unique].duplicated(), f"duplicate {unique} {{}}", frame[unique].map(repr))
     for col, values in allowed.items():
         bad = frame[col].notna() & ~frame[col].isin(list(values))

@@ -204,8 +204,7 @@ def render_transcript(processed: Path) -> str:
 def write_site(rendered: list[tuple[Page, str]], out_dir: Path, findings: list[str],
                figures_dir: Path | None = None, glossary: pd.DataFrame | None = None,
                processed: Path | None = None, transcript: str | None = None) -> list[Path]:
-    """Write the notebook pages, font, figures, glossary, transcript (``processed``) and the
-    index (title, main findings, one line per notebook, links to the other pages)."""
+    """Write the notebook pages, font, figures, glossary, transcript (``processed``) and index."""
     from online_economy.findings import key_findings
     from online_economy.plotting import FONT_PATH
 
@@ -217,10 +216,9 @@ def write_site(rendered: list[tuple[Page, str]], out_dir: Path, findings: list[s
                     pages=[page for page, _ in rendered], has_figures=figures_dir is not None,
                     has_glossary=glossary is not None,
                     transcript_page="" if transcript is None else TRANSCRIPT_PAGE)
-    later = {TRANSCRIPT_PAGE: transcript, "index.html": index}
+    later = {"glossary.html": None, TRANSCRIPT_PAGE: transcript, "index.html": index}
     if glossary is not None:
-        page = _render("glossary.html.j2", "Glossary", table=glossary.fillna(""))
-        later = {"glossary.html": page, **later}
+        later["glossary.html"] = _render("glossary.html.j2", "Glossary", table=glossary.fillna(""))
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob("[0-9][0-9]-*.html"):  # pages of notebooks that are gone
         if stale.name not in {page.href for page, _ in rendered}:
