@@ -91,7 +91,7 @@ class Segmenter:
         self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total  # own copy to extend
         self.tokenizer.initialized = True
         if userdict is not None:
-            load_userdict_words(userdict)  # checks every line: jieba would take any for a word
+            load_userdict_words(userdict)  # every line checked: jieba reads a comment as a word
             with quiet_jieba(), open(userdict, "rb") as handle:
                 self.tokenizer.load_userdict(handle)
 

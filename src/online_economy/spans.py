@@ -56,9 +56,9 @@ def _row_problems(frame: pd.DataFrame, text: str, name: str, span: str, column: 
     for row, (start_cell, end_cell, quote_cell) in enumerate(cells):
         start, end = _offset(start_cell), _offset(end_cell)
         quote = None if pd.isna(quote_cell) or str(quote_cell) == "" else str(quote_cell)
-        where = f"{name} line {row + 2} {span}_start/{span}_end"
         if start is None and end is None:
             continue
+        where = f"{name} line {row + 2} {span}_start/{span}_end"
         if not (isinstance(start, int) and isinstance(end, int)):
             problems.append(f"{where}: offsets {start!r}, {end!r} are not both integers")
         elif not 0 <= start < end <= len(text):
