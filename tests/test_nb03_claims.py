@@ -13,6 +13,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from segment_tokens import Token, tokens
 
 from online_economy import paths, quiz, segment, taxonomy
 from online_economy.source import load_raw
@@ -40,14 +41,14 @@ def content(answers: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["answer", "word"])
 
 
-def _split(tokens: list[segment.Token], start: int, end: int) -> bool:
-    return any(start < t.start < end for t in tokens)
+def _split(found: list[Token], start: int, end: int) -> bool:
+    return any(start < t.start < end for t in found)
 
 
 def test_userdict_words_broken_by_plain_jieba(text: str) -> None:
     words = segment.load_userdict_words()
-    plain = segment.get_segmenter(False).tokens(text)
-    project = segment.get_segmenter(True).tokens(text)
+    plain = tokens(segment.get_segmenter(False), text)
+    project = tokens(segment.get_segmenter(True), text)
     found = {w: [m.start() for m in re.finditer(re.escape(w), text)] for w in words}
     present = {w: s for w, s in found.items() if s}
     plain_split = {w: sum(_split(plain, s, s + len(w)) for s in starts)

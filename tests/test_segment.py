@@ -11,13 +11,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from segment_tokens import Token, tokens
 
 from online_economy import paths, segment
 from online_economy.errors import InputError
 from online_economy.segment import (
-    JIEBA_CACHE,
     Segmenter,
-    Token,
     get_segmenter,
     is_numeral,
     is_punctuation,
@@ -45,13 +44,13 @@ NAMES_AND_TERMS = [
 @cache
 def spans(use_userdict: bool) -> dict[tuple[int, int], str]:
     """(start, end) -> word for every token of the transcript."""
-    return {(t.start, t.end): t.word for t in get_segmenter(use_userdict).tokens(TEXT)}
+    return {(t.start, t.end): t.word for t in tokens(get_segmenter(use_userdict), TEXT)}
 
 
 def pieces(use_userdict: bool, start: int, end: int, strict: bool = True) -> list[str]:
     """The tokens overlapping text[start:end]; if strict, no token may cross either edge."""
-    tokens = spans(use_userdict).items()
-    overlap = sorted((s, e, w) for (s, e), w in tokens if s < end and e > start)
+    found = spans(use_userdict).items()
+    overlap = sorted((s, e, w) for (s, e), w in found if s < end and e > start)
     assert not strict or (overlap[0][0] == start and overlap[-1][1] == end), overlap
     return [w for _, _, w in overlap]
 
@@ -155,7 +154,7 @@ def test_plain_jieba_splits_wrongly_around_shang_wei() -> None:
 
 def test_plain_segmenter_has_no_user_words() -> None:
     plain = get_segmenter(False)
-    assert plain.userdict is None and plain.userdict_words == []
+    assert plain.tokenizer.user_word_tag_tab == {} and "饿了么" not in plain.tokenizer.FREQ
     assert plain.tokenizer is not get_segmenter().tokenizer
 
 
@@ -164,11 +163,11 @@ def test_plain_segmenter_has_no_user_words() -> None:
 
 @pytest.mark.parametrize("use_userdict", [True, False])
 def test_tokens_cover_the_text_with_true_offsets(use_userdict: bool) -> None:
-    tokens = get_segmenter(use_userdict).tokens(TEXT)
-    assert all(isinstance(t, Token) and TEXT[t.start : t.end] == t.word for t in tokens)
-    assert [t.start for t in tokens[1:]] == [t.end for t in tokens[:-1]]
-    assert tokens[0].start == 0 and tokens[-1].end == len(TEXT)
-    assert [t.word for t in tokens] == get_segmenter(use_userdict).cut(TEXT)
+    found = tokens(get_segmenter(use_userdict), TEXT)
+    assert all(isinstance(t, Token) and TEXT[t.start : t.end] == t.word for t in found)
+    assert [t.start for t in found[1:]] == [t.end for t in found[:-1]]
+    assert found[0].start == 0 and found[-1].end == len(TEXT)
+    assert [t.word for t in found] == get_segmenter(use_userdict).cut(TEXT)
 
 
 def test_same_input_same_output_across_instances() -> None:
@@ -230,7 +229,6 @@ def test_load_stopwords_skips_comments_and_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "stop.txt"
     path.write_text("# header\n\n的\n  了  \n#了\n", encoding="utf-8")
     assert load_stopwords(path) == {"的", "了"}
-    assert Segmenter(stopwords=None).stopwords == frozenset()
 
 
 # --- bad input --------------------------------------------------------------------------------
@@ -251,13 +249,13 @@ def test_missing_files_and_non_text_raise_input_error(tmp_path: Path) -> None:
         Segmenter(userdict=tmp_path / "nope.txt")
     with pytest.raises(InputError):
         load_stopwords(tmp_path / "nope.txt")
-    for method in ("cut", "tokens", "words"):
+    for method in ("cut", "words"):
         with pytest.raises(InputError):
             getattr(get_segmenter(), method)("饿了么".encode())
-    assert get_segmenter().cut("") == [] and get_segmenter().tokens("") == []
+    assert get_segmenter().cut("") == [] and tokens(get_segmenter(), "") == []
 
 
-# --- jieba objects, cache, silence ------------------------------------------------------------
+# --- jieba objects, no cache, silence ---------------------------------------------------------
 
 
 def test_the_tokenizer_carries_the_user_tags_for_pos_tagging() -> None:
@@ -266,12 +264,6 @@ def test_the_tokenizer_carries_the_user_tags_for_pos_tagging() -> None:
     pos = jieba.posseg.POSTokenizer(Segmenter().tokenizer)
     pairs = [(p.word, p.flag) for p in pos.cut("叮咚买菜、饿了么纷纷推出“无接触”配送服务")]
     assert ("叮咚买菜", "nt") in pairs and ("饿了么", "nt") in pairs and ("无接触", "b") in pairs
-
-
-def test_dictionary_cache_is_inside_the_project() -> None:
-    tokenizer = get_segmenter().tokenizer
-    assert Path(tokenizer.tmp_dir) == JIEBA_CACHE == paths.CACHE / "jieba"
-    assert (JIEBA_CACHE / "jieba.cache").is_file()
 
 
 ISOLATION_SCRIPT = textwrap.dedent(
@@ -294,7 +286,6 @@ ISOLATION_SCRIPT = textwrap.dedent(
         seg = segment.get_segmenter(use)
         seg.cut(segment.paths.TRANSCRIPT.read_text(encoding="utf-8"))
         seg.words("饿了么纷纷推出“无接触”配送服务")
-        seg.tokens("叮咚买菜")
     with segment.quiet_jieba():
         import jieba.posseg
     jieba.posseg.POSTokenizer(segment.get_segmenter().tokenizer).lcut("在线新经济")
@@ -305,9 +296,11 @@ ISOLATION_SCRIPT = textwrap.dedent(
 )
 
 
-def test_fresh_interpreter_is_silent_and_leaves_jieba_globals_alone() -> None:
-    """Compiles jieba from source (no .pyc) with warnings as errors; nothing on stderr."""
+def test_fresh_interpreter_is_silent_and_leaves_jieba_globals_alone(tmp_path: Path) -> None:
+    """Compiles jieba from source (no .pyc) with warnings as errors; nothing on stderr, and no
+    dictionary cache written to the temporary folder (jieba's default place for one)."""
     env = dict(os.environ)
+    env["TMPDIR"] = str(tmp_path)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONPYCACHEPREFIX"] = str(paths.CACHE / "no-such-pycache")  # forces compilation
     env.pop("PYTHONWARNINGS", None)
@@ -319,6 +312,7 @@ def test_fresh_interpreter_is_silent_and_leaves_jieba_globals_alone() -> None:
     assert done.returncode == 0
     report = json.loads(done.stdout)
     assert report["same"], report
+    assert list(tmp_path.iterdir()) == []
     assert report["before"]["initialized"] is False and report["before"]["freq"] == 0
     assert report["posseg_dt_tags"] == 0
     assert not (paths.CACHE / "no-such-pycache").exists()

@@ -220,6 +220,10 @@ def _edit(folder: Path, stem: str, old: str, new: str) -> None:
          r"categories\.csv line \d+: duplicate id 'shift'"),
         ("domains", "unmanned_factories,1,", "unmanned_factories,one,", "load_domains",
          r"domains\.csv line 2: order is not a non-negative integer"),
+        ("domains", "remote working,new,260,264", "remote working,new,,", "load_domains",
+         r"domains\.csv line 4: category and assign_start/assign_end must be given together"),
+        ("entities", "contactless_delivery,transcript,new", "contactless_delivery,,new",
+         "load_entities", r"entities\.csv line 6: domain and domain_basis must be given together"),
     ],
 )
 def test_validation_names_file_and_line(
@@ -244,13 +248,16 @@ def test_validation_rejects_bom_and_editorial_without_rationale(scratch: Path) -
         taxonomy.load_domain_terms(scratch)
 
 
-def test_find_longest_prefers_longer_then_alphabetical_and_rejects_empty() -> None:
-    from online_economy.errors import InputError
-    from online_economy.taxonomy import find_longest
-
+def test_the_longer_mention_wins_then_the_alphabetically_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     text = "生鲜电商零售和生鲜电商"
-    found = find_longest(text, [("生鲜电商", "a"), ("生鲜电商零售", "b"), ("电商", "c")])
-    assert found == [(0, 6, "b"), (7, 11, "a")]
-    assert find_longest("ab", [("a", "y"), ("a", "x")]) == [(0, 1, "x")]
-    with pytest.raises(InputError):
-        find_longest("ab", [("", "x")])
+    assert find_domains(text) == [(0, 6, "fresh_food_ecommerce"), (7, 11, "fresh_food_ecommerce")]
+    rows = {"ab": ("x", "name", "transcript"), "bc": ("y", "name", "transcript"),
+            "abc": ("z", "editorial", "project"), "c": ("w", "name", "transcript")}
+    monkeypatch.setattr(taxonomy, "mention_patterns", lambda: rows)
+    assert taxonomy.find_mentions("abcbc") == [(0, 3, "z", "editorial", "project"),
+                                               (3, 5, "y", "name", "transcript")]
+    rows.pop("abc")
+    assert taxonomy.find_mentions("abc") == [(0, 2, "x", "name", "transcript"),
+                                             (2, 3, "w", "name", "transcript")]

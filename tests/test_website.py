@@ -91,10 +91,10 @@ def test_crossing_spans_are_split_and_the_pieces_point_back() -> None:
     assert markup.count('id="b"') == 1 and markup.count('data-start="8"') == 1
 
 
-def test_text_is_escaped_and_spans_outside_are_refused() -> None:
+def test_text_is_escaped_and_only_the_spans_inside_are_marked() -> None:
     assert website.nest_spans("a<b&c", 0, 5, []) == "a&lt;b&amp;c"
-    with pytest.raises(InputError, match="not inside"):
-        website.nest_spans(TEXT, 5, 10, [span(4, 8)])
+    markup = website.nest_spans(TEXT, 5, 10, [span(4, 8), span(5, 10, ident="in")])
+    assert markup == f'<mark id="in" data-start="5" data-end="10" class="x">{TEXT[5:10]}</mark>'
 
 
 @st.composite
@@ -135,10 +135,11 @@ def test_templates_ship_with_the_package() -> None:
             "transcript.html.j2", "glossary.html.j2", "figures.html.j2", "site.css.j2"} <= names
 
 
-def test_index_is_escaped_and_links_the_other_pages() -> None:
-    page = website.Page(Path("01-a.ipynb"), "01-a.html", "A & B", "sum <x>")
-    index = website.render_index([page], ["x < y"], has_figures=False, has_glossary=True,
-                              has_transcript=True)
+def test_index_is_escaped_and_links_the_other_pages(tmp_path: Path) -> None:
+    page = website.Page("01-a.html", "A & B", "sum <x>")
+    glossary = pd.DataFrame({"term": ["同比"]})
+    website.write_site([(page, "")], tmp_path, ["x < y"], glossary=glossary, transcript="<p>")
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert '<a href="01-a.html">A &amp; B</a>' in index and "sum &lt;x&gt;" in index
     assert "<li>x &lt; y</li>" in index
     assert 'href="transcript.html"' in index and 'href="glossary.html"' in index

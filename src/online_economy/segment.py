@@ -7,16 +7,13 @@ import unicodedata
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import accumulate
 from pathlib import Path
-from typing import NamedTuple
 
 from online_economy import paths
 from online_economy.errors import InputError
 
 DEFAULT_USERDICT = paths.REFERENCE / "userdict.txt"
 DEFAULT_STOPWORDS = paths.REFERENCE / "stopwords.txt"
-JIEBA_CACHE = paths.CACHE / "jieba"
 _USERDICT_LINE = re.compile(r"(\S+) [1-9][0-9]* [a-z]+")
 _NUMERAL_CHARS = frozenset("0123456789.%％．〇零一二三四五六七八九十百千万亿两")
 _SHARED: dict[bool, "Segmenter"] = {}  # get_segmenter's segmenters, with and without userdict
@@ -40,14 +37,6 @@ def quiet_jieba() -> Iterator[None]:
 
 with quiet_jieba():
     import jieba
-
-
-class Token(NamedTuple):
-    """One word of a text and its place: ``text[start:end] == word``."""
-
-    word: str
-    start: int
-    end: int
 
 
 def _lines(path: Path, what: str) -> list[str]:
@@ -86,30 +75,23 @@ def is_numeral(word: str) -> bool:
 
 @functools.cache
 def _main_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's main dictionary (word -> frequency, total), loaded once; segmenters copy it."""
-    JIEBA_CACHE.mkdir(parents=True, exist_ok=True)
-    base = jieba.Tokenizer()
-    base.tmp_dir, base.cache_file = str(JIEBA_CACHE), "jieba.cache"
+    """jieba's main dictionary (word -> frequency, total), read once; segmenters copy it."""
     with quiet_jieba():
-        base.initialize()
-    return base.FREQ, base.total
+        return jieba.Tokenizer.gen_pfdict(jieba.Tokenizer().get_dict_file())
 
 
 class Segmenter:
     """jieba with its own tokenizer (jieba's global one is left alone), an optional user
-    dictionary (None: plain jieba) and stop words."""
+    dictionary (None: plain jieba) and the project's stop words."""
 
-    def __init__(self, userdict: Path | None = DEFAULT_USERDICT,
-                 stopwords: Path | None = DEFAULT_STOPWORDS) -> None:
-        self.userdict = userdict
-        self.stopwords = load_stopwords(stopwords) if stopwords is not None else frozenset()
-        self.userdict_words = load_userdict_words(userdict) if userdict is not None else []
+    def __init__(self, userdict: Path | None = DEFAULT_USERDICT) -> None:
+        self.stopwords = load_stopwords()
         freq, total = _main_dictionary()
         self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.tmp_dir, self.tokenizer.cache_file = str(JIEBA_CACHE), "jieba.cache"
         self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total  # own copy to extend
         self.tokenizer.initialized = True
         if userdict is not None:
+            load_userdict_words(userdict)  # every line checked: jieba reads a comment as a word
             with quiet_jieba(), open(userdict, "rb") as handle:
                 self.tokenizer.load_userdict(handle)
 
@@ -118,12 +100,6 @@ class Segmenter:
         if not isinstance(text, str):
             raise InputError(f"expected text (str), got {type(text).__name__}")
         return self.tokenizer.lcut(text, cut_all=False, HMM=True)
-
-    def tokens(self, text: str) -> list[Token]:
-        """The pieces of :meth:`cut` with their offsets into ``text``."""
-        words = self.cut(text)
-        ends = accumulate(map(len, words))
-        return [Token(w, end - len(w), end) for w, end in zip(words, ends, strict=True)]
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` in order, without stop words, space, punctuation and numbers."""

@@ -10,9 +10,8 @@ from online_economy import paths
 from online_economy.errors import InputError
 from online_economy.reference import read_csv, reject
 
-ENTITY_KINDS = frozenset(
-    {"company", "platform", "product", "hospital", "government_body", "event", "document", "outlet"}
-)
+ENTITY_KINDS = frozenset({"company", "platform", "product", "hospital", "government_body", "event",
+                          "document", "outlet"})
 MENTION_BASES = ("name", "editorial", "entity")
 #: The columns of each file (``*``: a required cell); offsets (``*_start``, ``*_end``) are
 #: nullable integers, ``order`` and ``mentions`` integers, the rest text.
@@ -27,29 +26,26 @@ _COLUMNS = {
 _COUNTS = ("order", "mentions")
 
 
-def _read(stem: str, folder: Path | None, unique: str) -> pd.DataFrame:
-    """``<stem>.csv`` with its required cells, types and ``unique`` column checked."""
+def _read(stem: str, folder: Path | None, unique: str, **allowed: Iterable[str]) -> pd.DataFrame:
+    """``<stem>.csv`` with its required cells, types, ``unique`` column and the values of each
+    ``allowed`` column (empty cells aside) checked."""
     spec = _COLUMNS[stem].split()
     columns, required = [c.rstrip("*") for c in spec], [c[:-1] for c in spec if c[-1] == "*"]
     frame = read_csv((folder or paths.REFERENCE) / f"{stem}.csv", columns)
     empty = frame[required].apply(lambda col: col.str.strip()).eq("")
     reject(frame, empty.any(axis=1), "empty {}", empty.idxmax(axis=1))
     for col in columns:
-        values = frame[col]
         if col in _COUNTS or col.endswith(("_start", "_end")):
-            reject(frame, ~values.str.fullmatch(r"\d*"), f"{col} is not a non-negative integer")
+            reject(frame, ~frame[col].str.fullmatch(r"\d*"), f"{col} is not a non-negative integer")
             dtype = "int64" if col in _COUNTS else "Int64"
-            frame[col] = pd.array([int(v) if v else None for v in values], dtype=dtype)
+            frame[col] = pd.array([int(v) if v else None for v in frame[col]], dtype=dtype)
         else:
-            frame[col] = pd.array([v if v else None for v in values], dtype="string")
+            frame[col] = pd.array([v if v else None for v in frame[col]], dtype="string")
     reject(frame, frame[unique].duplicated(), f"duplicate {unique} {{}}", frame[unique].map(repr))
+    for col, values in allowed.items():
+        bad = frame[col].notna() & ~frame[col].isin(list(values))
+        reject(frame, bad, f"unknown {col} {{}}", frame[col].map(repr))
     return frame
-
-
-def _members(frame: pd.DataFrame, col: str, allowed: Iterable[str]) -> None:
-    """Fail on the first value of ``col`` (empty cells aside) outside ``allowed``."""
-    bad = frame[col].notna() & ~frame[col].isin(list(allowed))
-    reject(frame, bad, f"unknown {col} {{}}", frame[col].map(repr))
 
 
 def load_categories(folder: Path | None = None) -> pd.DataFrame:
@@ -59,8 +55,7 @@ def load_categories(folder: Path | None = None) -> pd.DataFrame:
 
 def load_domains(folder: Path | None = None) -> pd.DataFrame:
     """domains.csv: the action plan's twelve domains, in the plan's order."""
-    frame = _read("domains", folder, "id")
-    _members(frame, "category", load_categories(folder)["id"])
+    frame = _read("domains", folder, "id", category=load_categories(folder)["id"])
     reject(frame, frame["category"].isna() != frame["assign_start"].isna(),
            "category and assign_start/assign_end must be given together")
     return frame.sort_values("order", kind="stable", ignore_index=True)
@@ -68,9 +63,8 @@ def load_domains(folder: Path | None = None) -> pd.DataFrame:
 
 def load_domain_terms(folder: Path | None = None) -> pd.DataFrame:
     """domain_terms.csv: words that point to a domain (its name, or an editorial choice)."""
-    frame = _read("domain_terms", folder, "term")
-    _members(frame, "domain", load_domains(folder)["id"])
-    _members(frame, "basis", ("name", "editorial"))
+    frame = _read("domain_terms", folder, "term", domain=load_domains(folder)["id"],
+                  basis=("name", "editorial"))
     reject(frame, frame["basis"].eq("editorial") & frame["rationale"].isna(),
            "editorial term without a rationale")
     return frame
@@ -78,11 +72,8 @@ def load_domain_terms(folder: Path | None = None) -> pd.DataFrame:
 
 def load_entities(folder: Path | None = None) -> pd.DataFrame:
     """entities.csv: every named company, platform, body, event, document and outlet."""
-    frame = _read("entities", folder, "name")
-    _members(frame, "kind", ENTITY_KINDS)
-    _members(frame, "domain", load_domains(folder)["id"])
-    _members(frame, "category", load_categories(folder)["id"])
-    _members(frame, "domain_basis", ("transcript", "editorial"))
+    frame = _read("entities", folder, "name", kind=ENTITY_KINDS, domain=load_domains(folder)["id"],
+                  category=load_categories(folder)["id"], domain_basis=("transcript", "editorial"))
     reject(frame, frame["domain"].isna() != frame["domain_basis"].isna(),
            "domain and domain_basis must be given together")
     return frame
@@ -123,31 +114,23 @@ def _lookups(_key: tuple[tuple[int, int], ...]) -> tuple[dict[str, tuple[str, st
     return info, rows
 
 
-def find_longest(text: str, patterns: Iterable[tuple[str, str]]) -> list[tuple[int, int, str]]:
-    """Non-overlapping ``(surface, label)`` matches as sorted (start, end, label): longer
-    surfaces win over shorter ones they overlap (ties: alphabetical)."""
-    taken = bytearray(len(text))
-    found: list[tuple[int, int, str]] = []
-    for surface, label in sorted(set(patterns), key=lambda p: (-len(p[0]), p[0], p[1])):
-        if not surface:
-            raise InputError("an empty pattern matches everywhere")
-        start = text.find(surface)
-        while start >= 0:
-            end = start + len(surface)
-            if not any(taken[start:end]):
-                taken[start:end] = b"\1" * len(surface)
-                found.append((start, end, label))
-            start = text.find(surface, start + 1)
-    return sorted(found)
-
-
 def find_mentions(text: str) -> list[tuple[int, int, str, str, str]]:
-    """Every domain mention, longest first, as (start, end, domain id, basis, linked_by).
+    """Every domain mention as sorted (start, end, domain id, basis, linked_by): where mentions
+    overlap, the longer wins (equal lengths: the alphabetically first).
 
     ``basis`` is ``name`` (the plan's wording), ``editorial`` (a term the project links) or
     ``entity`` (a linked company, platform or body); ``linked_by`` is ``transcript`` where the
     transcript itself makes the link and ``project`` where the project does.
     """
     rows = mention_patterns()
-    found = find_longest(text, ((surface, surface) for surface in rows))
-    return [(start, end, *rows[surface]) for start, end, surface in found]
+    taken = bytearray(len(text))
+    found = []
+    for surface in sorted(rows, key=lambda s: (-len(s), s)):
+        start = text.find(surface)
+        while start >= 0:
+            end = start + len(surface)
+            if not any(taken[start:end]):
+                taken[start:end] = b"\1" * len(surface)
+                found.append((start, end, *rows[surface]))
+            start = text.find(surface, start + 1)
+    return sorted(found)

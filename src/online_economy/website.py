@@ -4,9 +4,10 @@ pages (nbconvert's ``lab`` template without its CDN scripts), the transcript, th
 import html
 import re
 import shutil
-from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 import pandas as pd
@@ -15,7 +16,7 @@ from nbconvert import HTMLExporter, TemplateExporter
 
 from online_economy import paths
 from online_economy.errors import InputError
-from online_economy.reference import read_csv
+from online_economy.reference import read_csv, reject
 
 TITLE = "Shanghai's online new economy (在线新经济): the press conference of 13 April 2020"
 TEMPLATES = Path(__file__).with_name("templates")
@@ -40,11 +41,9 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class Page:
-    """One rendered notebook: where it came from and how the index shows it."""
+class Page(NamedTuple):
+    """How the index shows one rendered notebook."""
 
-    source: Path
     href: str
     title: str
     summary: str
@@ -80,8 +79,7 @@ def exporter() -> HTMLExporter:
 def render_page(source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | None = None,
                 transcript: bool = True) -> tuple[Page, str]:
     """The index entry and the HTML page of a notebook (images found beside ``source``)."""
-    page = Page(source, f"{source.stem}.html", notebook_title(nb, source.stem),
-                notebook_summary(nb))
+    page = Page(f"{source.stem}.html", notebook_title(nb, source.stem), notebook_summary(nb))
     resources = {"metadata": {"name": page.title, "path": str(source.parent)},
                  "site_css": _render("site.css.j2", ""),
                  "transcript_page": TRANSCRIPT_PAGE if transcript else ""}
@@ -89,16 +87,7 @@ def render_page(source: Path, nb: nbformat.NotebookNode, exp: HTMLExporter | Non
     return page, TemplateExporter.from_notebook_node(exp or exporter(), nb, resources=resources)[0]
 
 
-def render_index(pages: list[Page], findings: list[str], has_figures: bool = True,
-                 has_glossary: bool = False, has_transcript: bool = False) -> str:
-    """The site's front page: title, main findings, one line per notebook, other pages."""
-    return _render("index.html.j2", TITLE, None, findings=findings, pages=pages,
-                   has_figures=has_figures, has_glossary=has_glossary,
-                   transcript_page=TRANSCRIPT_PAGE if has_transcript else "")
-
-
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A marked stretch of the raw text: element ``tag`` with id ``ident`` and ``attrs``."""
 
     start: int
@@ -106,14 +95,12 @@ class Span:
     layer: int  # orders spans with equal offsets, outer first
     tag: str
     ident: str
-    attrs: dict[str, object] = field(default_factory=dict, compare=False)
+    attrs: dict[str, object]
 
 
 def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
-    """``text[start:end]`` as HTML, every span marked and well nested (crossing spans split)."""
-    for s in spans:
-        if not start <= s.start < s.end <= end:
-            raise InputError(f"span {s.start}..{s.end} is not inside {start}..{end}")
+    """``text[start:end]`` as HTML, the spans inside it well nested (crossing ones split)."""
+    spans = [s for s in spans if start <= s.start and s.end <= end]
     open_tag = _ENV.get_template("marks.html.j2").module.open
     order = sorted(spans, key=lambda s: (s.start, -s.end, s.layer))  # outer first
     cuts = sorted({start, end, *(s.start for s in spans), *(s.end for s in spans)})
@@ -133,13 +120,12 @@ def nest_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
 
 def load_translation(path: Path | None = None) -> pd.DataFrame:
     """``data/reference/translation_en.csv``: the project's English, one row per paragraph."""
-    path = paths.REFERENCE / "translation_en.csv" if path is None else Path(path)
-    frame, numbers = read_csv(path, TRANSLATION_COLUMNS), ("turn", "paragraph", "start", "end")
-    for col in (*numbers, "en"):
-        bad = ~frame[col].str.fullmatch(r"\d+") if col in numbers else frame[col].str.strip() == ""
-        if bad.any():
-            problem = f"{col} is not a number" if col in numbers else "no English text"
-            raise InputError(f"{path.name} line {int(bad.idxmax()) + 2}: {problem}")
+    frame = read_csv(paths.REFERENCE / "translation_en.csv" if path is None else path,
+                     TRANSLATION_COLUMNS)
+    numbers = ["turn", "paragraph", "start", "end"]
+    for col in numbers:
+        reject(frame, ~frame[col].str.fullmatch(r"\d+"), f"{col} is not a number")
+    reject(frame, frame["en"].str.strip().eq(""), "no English text")
     return frame.astype(dict.fromkeys(numbers, int))
 
 
@@ -206,12 +192,9 @@ def render_transcript(processed: Path) -> str:
     for s in spans:
         if not any(a <= s.start and s.end <= b for a, b in blocks):
             raise InputError(f"span {s.ident} lies in no paragraph of the transcript page")
-
-    def block(start: int, end: int) -> str:  # the marked Chinese of a paragraph, title, ...
-        return nest_spans(text, start, end, [s for s in spans if start <= s.start and s.end <= end])
-
     return _render(
-        "transcript.html.j2", "The annotated transcript", parsed=parsed, block=block, spans=spans,
+        "transcript.html.j2", "The annotated transcript", parsed=parsed, spans=spans,
+        block=partial(nest_spans, text, spans=spans),  # the marked Chinese of a paragraph, ...
         english={(r.turn, r.paragraph): (r.en, r.note) for r in translation.itertuples()},
         unplaced=[dom_name[d.id] for d in domains.itertuples() if pd.isna(d.category)],
         colours={**category_colours(), "none": "#8C959F"}, basis_known=basis_known,
@@ -229,12 +212,13 @@ def write_site(rendered: list[tuple[Page, str]], out_dir: Path, findings: list[s
         transcript = transcript or render_transcript(processed)
         if (processed / FINDINGS_JSON).is_file():  # as notebook 06 wrote them, checked
             findings = key_findings("en", processed / FINDINGS_JSON)
-    later = {TRANSCRIPT_PAGE: transcript, "index.html": render_index(
-        [page for page, _ in rendered], findings, figures_dir is not None,
-        glossary is not None, transcript is not None)}
+    index = _render("index.html.j2", TITLE, None, findings=findings,
+                    pages=[page for page, _ in rendered], has_figures=figures_dir is not None,
+                    has_glossary=glossary is not None,
+                    transcript_page="" if transcript is None else TRANSCRIPT_PAGE)
+    later = {"glossary.html": None, TRANSCRIPT_PAGE: transcript, "index.html": index}
     if glossary is not None:
-        page = _render("glossary.html.j2", "Glossary", table=glossary.fillna(""))
-        later = {"glossary.html": page, **later}
+        later["glossary.html"] = _render("glossary.html.j2", "Glossary", table=glossary.fillna(""))
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob("[0-9][0-9]-*.html"):  # pages of notebooks that are gone
         if stale.name not in {page.href for page, _ in rendered}:
