@@ -117,10 +117,11 @@ def test_staging_left_by_a_killed_writer_is_removed_by_the_next(tmp_path: Path) 
     left = tmp_path / f"{publish.STAGING_MARK}{pid}-abc123"
     left.mkdir()
     (left / "turns.csv").write_text("half", encoding="utf-8")
-    mine = tmp_path / f".out{publish.STAGING_MARK}{os.getpid()}-def456"  # a live writer's
+    mine = tmp_path / f"{publish.STAGING_MARK}{os.getpid()}-def456"  # a live writer's
     mine.mkdir()
-    assert remove_stale(tmp_path) == [left]
-    assert mine.is_dir()
+    remove_stale(tmp_path)
+    assert not left.exists() and mine.is_dir()
+    left.mkdir()
     write_files(tmp_path, {"a.txt": b"a"})
     assert not left.exists()
 

@@ -94,20 +94,17 @@ def check_folder(folder: Path | str, option: str) -> Path:
     return folder
 
 
-def remove_stale(folder: Path) -> list[Path]:
+def remove_stale(folder: Path) -> None:
     """Remove the staging folders in ``folder`` of processes that no longer run (killed)."""
-    removed = []
-    for entry in folder.glob(f"*{STAGING_MARK}*"):  # (nothing if it cannot be read)
+    for entry in folder.glob(f"{STAGING_MARK}*"):  # (nothing if it cannot be read)
         found = _STAGED.match(entry.name)
-        if found and entry.is_dir() and not entry.is_symlink():
-            try:
-                os.kill(int(found[1]), 0)  # PermissionError: alive, someone else's
-            except ProcessLookupError:
-                shutil.rmtree(entry, ignore_errors=True)
-                removed.append(entry)
-            except OSError:
-                continue
-    return removed
+        try:
+            if found:
+                os.kill(int(found[1]), 0)  # no error, or PermissionError: it runs
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)  # (a file or a link is left alone)
+        except PermissionError:
+            continue
 
 
 def public_path(path: str | Path) -> Path:
@@ -206,13 +203,10 @@ def write_files(folder: Path, files: Mapping[str, Callable[[Path], object] | byt
                     else:
                         data = content.encode("utf-8") if isinstance(content, str) else content
                         (staged / name).write_bytes(data)
-                name = ""  # publishing: the error names the file
                 return publication.publish()
-            except OSError as exc:  # one line naming the folder or file, not a staging name
-                denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
-                target = folder / (name or Path(exc.filename or "").name)
-                where = f"to the folder {folder}" if denied else target
-                raise InputError(f"cannot write {where}: {exc.strerror or exc}") from None
+            except OSError as exc:  # one line naming the file, never a staging name
+                target = folder / Path(exc.filename or name).name
+                raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
     except BaseException:
         if created:  # a folder made for this run and left empty goes too
             with contextlib.suppress(OSError):
