@@ -51,8 +51,6 @@ def install_kernel(prefix: Path | None = None) -> Path:
 def prepare(home: Path = HOME) -> dict[str, str]:
     """Write the configuration under ``home``; return the environment that keeps every
     Jupyter and IPython folder there."""
-    if not FONT_PATH.is_file():
-        raise InputError(f"bundled font missing: {FONT_PATH}")
     env = {name: str(home / sub) for name, sub in FOLDERS.items()}
     env.update(SHARED, JUPYTER_PLATFORM_DIRS="1")
     config = Path(env["JUPYTER_CONFIG_DIR"])
@@ -64,10 +62,10 @@ def prepare(home: Path = HOME) -> dict[str, str]:
     return env
 
 
-def command(folder: Path, port: int | None = None, token: str = "") -> list[str]:
-    """The ``jupyter lab`` command line for ``folder`` (loopback only)."""
+def command(folder: Path, port: int | None = None) -> list[str]:
+    """The ``jupyter lab`` command line for ``folder`` (loopback only, no token)."""
     argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
-            f"--IdentityProvider.token={token}", "--ServerApp.password="]
+            "--IdentityProvider.token=", "--ServerApp.password="]
     if port is not None:
         argv += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     return argv + (["--allow-root"] if os.geteuid() == 0 else [])
@@ -80,7 +78,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=paths.ROOT / "notebooks",
                         help="the folder to open (default: notebooks)")
     parser.add_argument("--port", type=int, default=None, help="port (default: 8888 or next)")
-    parser.add_argument("--token", default="", help="require this token (default: none)")
     parser.add_argument("--prepare-only", action="store_true",
                         help="write the configuration and kernel, do not start JupyterLab")
     args = parser.parse_args(argv)
@@ -92,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.prepare_only:
             print(f"Jupyter configuration written to {HOME}; kernel {KERNEL_DISPLAY!r}")
             return 0
-        argv = command(args.folder.resolve(), args.port, args.token)
+        argv = command(args.folder.resolve(), args.port)
         return serve(argv, {**os.environ, **env})
 
     return run_command(work)

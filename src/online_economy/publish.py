@@ -5,7 +5,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import re
 import shutil
 import signal
 import sys
@@ -19,7 +18,6 @@ from online_economy.errors import InputError
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STAGING_MARK = ".staging-"
-_STAGED = re.compile(re.escape(STAGING_MARK) + r"(\d+)-")  # .staging-PID-XXXX in a target folder
 
 
 class Interrupted(KeyboardInterrupt):
@@ -97,24 +95,20 @@ def check_folder(folder: Path | str, option: str) -> Path:
 def remove_stale(folder: Path) -> None:
     """Remove the staging folders in ``folder`` of processes that no longer run (killed)."""
     for entry in folder.glob(f"{STAGING_MARK}*"):  # (nothing if it cannot be read)
-        found = _STAGED.match(entry.name)
+        pid = entry.name.split("-")[1]  # .staging-PID-XXXX
         try:
-            if found:
-                os.kill(int(found[1]), 0)  # no error, or PermissionError: it runs
+            if pid.isdigit():
+                os.kill(int(pid), 0)  # no error, or PermissionError: it runs
         except ProcessLookupError:
             shutil.rmtree(entry, ignore_errors=True)  # (a file or a link is left alone)
         except PermissionError:
             continue
 
 
-def public_path(path: str | Path) -> Path:
-    """The path a staged path will have once published (error messages name that one)."""
-    return Path(*(part for part in Path(path).parts if not _STAGED.match(part)))
-
-
 def os_error_line(exc: OSError) -> str:
     """``error: <reason>: <path>`` with the published path, never a staging name."""
-    where = f": {public_path(exc.filename)}" if exc.filename else ""
+    parts = Path(exc.filename or "").parts
+    where = f": {Path(*(p for p in parts if not p.startswith(STAGING_MARK)))}" if parts else ""
     return f"error: {exc.strerror or exc}{where}"
 
 
