@@ -26,6 +26,7 @@ from online_economy.source import DEFAULT_MAX_BYTES, read_transcript, sha256_fil
 TABLES = ("turns.csv", "quantities.csv", "warnings.csv")
 WARNING_COLUMNS = ["line", "start", "end", "label", "message"]
 PROGRESS_BYTES = 1_000_000  # an input this large (a few seconds of work) reports its stages
+PROGRESS_SECONDS = 3.0  # a corpus run reports how many files are done this often
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -55,6 +56,7 @@ def run_command(work: Callable[[], int]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m online_economy parse ...``: the exit status."""
     parser = OneLineParser(prog="python -m online_economy", description=__doc__,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
@@ -164,10 +166,8 @@ def parse_all(sources: Sequence[str], encoding: str | None, no_turns: bool,
     work = partial(parse_one, encoding=encoding, no_turns=no_turns, max_bytes=max_bytes)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     jobs = min(jobs or cores or 1, len(sources))
-    if len(sources) == 1:  # the single-file command: a big input reports its stages
-        yield work(sources[0], stages=True)
-    elif jobs <= 1:
-        yield from map(work, sources)
+    if jobs <= 1:  # here (a single file reports its stages if it is big)
+        yield from (work(source, stages=len(sources) == 1) for source in sources)
     else:  # leaving the block (done, an error or Ctrl-C) ends the workers at once
         with multiprocessing.Pool(jobs, initializer=_worker_start) as pool:
             chunk = max(1, min(16, len(sources) // (jobs * 8)))
@@ -175,22 +175,14 @@ def parse_all(sources: Sequence[str], encoding: str | None, no_turns: bool,
 
 
 def progress(results: Iterable[FileResult], total: int, stream: TextIO) -> Iterator[FileResult]:
-    """A one-line progress bar: ``\\r`` updates (ten a second at most) on a terminal, one line
-    at the end on any other stream; a bar cut short (an error, Ctrl-C) still ends its line."""
-    live, start, last, drawn = stream.isatty(), time.monotonic(), 0.0, False
-    redraw = "\r" if live else ""
-    try:
-        for done, result in enumerate(results, 1):
-            yield result
-            now = time.monotonic()
-            if done == total or (live and now - last >= 0.1):
-                last, drawn, bar = now, True, "#" * (30 * done // total)
-                stream.write(f"{redraw}[{bar:.<30}] {done}/{total} files, {now - start:.1f} s")
-                stream.flush()
-    finally:
-        if drawn:
-            stream.write("\n")
-            stream.flush()
+    """``done/total files, N s`` on ``stream``: every few seconds, and when all are done."""
+    start = last = time.monotonic()
+    for done, result in enumerate(results, 1):
+        yield result
+        now = time.monotonic()
+        if done == total or now - last >= PROGRESS_SECONDS:
+            last = now
+            print(f"{done}/{total} files, {now - start:.1f} s", file=stream, flush=True)
 
 
 def _n(count: int, one: str, many: str = "") -> str:
