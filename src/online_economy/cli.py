@@ -85,7 +85,6 @@ class FileResult:
     ``warning:`` lines, or no tables and its ``error:`` line."""
 
     source: str
-    sha256: str = ""
     encoding: str = ""
     n_chars: int = 0
     tables: dict[str, dict[str, list]] = field(default_factory=dict)
@@ -128,7 +127,7 @@ def parse_one(source: str, encoding: str | None, no_turns: bool,
     result, start = FileResult(source), time.monotonic()
     try:
         transcript = read_transcript(source, encoding, max_bytes)  # refuses non-files, big ones
-        result.sha256 = sha256_file(source)
+        sha256 = sha256_file(source)
         result.encoding, result.n_chars = transcript.encoding, len(transcript.text)
         report = sys.stderr if stages and result.n_chars * 3 >= PROGRESS_BYTES else None
         stage(source, "finding turns", start, report)
@@ -142,7 +141,7 @@ def parse_one(source: str, encoding: str | None, no_turns: bool,
                   pd.DataFrame(warnings, columns=WARNING_COLUMNS))
         result.messages = [f"warning: {source}:{w.line}: {w.label!r} {w.message}"
                            for w in parsed.warnings]
-        result.tables = {name: frame.assign(source=source, source_sha256=result.sha256)
+        result.tables = {name: frame.assign(source=source, source_sha256=sha256)
                          .to_dict("list") for name, frame in zip(TABLES, frames, strict=True)}
     except InputError as exc:
         result.messages = [f"error: {exc}"]

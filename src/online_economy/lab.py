@@ -89,8 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.prepare_only:
             print(f"Jupyter configuration written to {HOME}; kernel {KERNEL_DISPLAY!r}")
             return 0
-        argv = command(args.folder.resolve(), args.port)
-        return serve(argv, {**os.environ, **env})
+        return serve(command(args.folder.resolve(), args.port), {**os.environ, **env})
 
     return run_command(work)
 
