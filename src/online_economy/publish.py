@@ -160,18 +160,12 @@ class Publication(contextlib.ExitStack):
                 fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 for item, final in moves:  # what it replaces waits in the staging folder
-                    old = item.with_name(f".{item.name}.previous")
-                    if final.is_dir():
+                    if final.exists():
+                        old = item.with_name(f".{item.name}.previous")
                         os.replace(final, old)
                         undo.append((old, final))
-                    elif final.exists():  # a file as a hard link, so ``final`` always exists
-                        with contextlib.suppress(OSError):  # no hard links: not undoable
-                            os.link(final, old)
-                            undo.append((old, final))
-                    existed = final.exists()
                     os.replace(item, final)
-                    if not existed:
-                        undo.append((final, item))
+                    undo.append((final, item))
             except BaseException:
                 for source, destination in reversed(undo):
                     os.replace(source, destination)
