@@ -249,6 +249,7 @@ def test_big_input_shows_progress_on_stderr(
     assert [line.split(": ")[1].rsplit(" (", 1)[0] for line in err] == [
         "finding turns ...", "extracting quantities ...", "writing ...",
     ]
+    assert all(line.startswith(f"{source}: ") and line.endswith(" s)") for line in err)
 
 
 def _consistent(out: Path) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,22 @@ def test_corpus_run_is_stable_tagged_and_goes_on_after_a_bad_file(
     for row in quantities.itertuples():
         text = Path(row.source).read_bytes().decode("utf-8")
         assert text[row.start:row.end] == row.surface
+
+
+def test_a_corpus_run_reports_progress_every_few_seconds(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from online_economy import cli
+
+    files = [str(corpus / name) for name in GOOD[:3]]
+    assert run_parse(files, None, tmp_path / "slow", jobs=1) == 0
+    assert [line.split(",")[0] for line in capsys.readouterr().err.splitlines()] == ["3/3 files"]
+    monkeypatch.setattr(cli, "PROGRESS_SECONDS", 0.0)  # as if each file took that long
+    assert run_parse(files, None, tmp_path / "fast", jobs=1) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(",")[0] for line in lines] == ["1/3 files", "2/3 files", "3/3 files"]
+    assert all(re.fullmatch(r"\d/3 files, \d+\.\d s", line) for line in lines)
 
 
 def test_every_file_bad_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -48,7 +48,7 @@ def test_command_binds_loopback_config_and_folder(tmp_path: Path) -> None:
     argv = lab.command(tmp_path, port=9999)
     assert f"--ServerApp.root_dir={tmp_path}" in argv
     assert "--ServerApp.port=9999" in argv
-    assert lab.SERVER_CONFIG["ServerApp"]["ip"] == "127.0.0.1"
+    assert lab.CONFIG["jupyter_server_config.json"]["ServerApp"]["ip"] == "127.0.0.1"
 
 
 def test_a_missing_folder_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,8 +79,8 @@ def test_the_server_never_outlives_the_command(tmp_path: Path) -> None:
                      "time.sleep(120)\n")
     wrapper = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys; from online_economy import lab; "
-         f"sys.exit(lab.serve([sys.executable, {str(child)!r}], {{}}))"],
+         "import sys; from online_economy import cli, lab; "
+         f"sys.exit(cli.run_command(lambda: lab.serve([sys.executable, {str(child)!r}], {{}})))"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 60  # the server has started (a busy machine may be slow)

@@ -11,11 +11,9 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -28,7 +26,7 @@ from online_economy.source import DEFAULT_MAX_BYTES, read_transcript, sha256_fil
 TABLES = ("turns.csv", "quantities.csv", "warnings.csv")
 WARNING_COLUMNS = ["line", "start", "end", "label", "message"]
 PROGRESS_BYTES = 1_000_000  # an input this large (a few seconds of work) reports its stages
-HEARTBEAT = 5.0  # seconds between "still ..." lines
+PROGRESS_SECONDS = 3.0  # a corpus run reports how many files are done this often
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -58,6 +56,7 @@ def run_command(work: Callable[[], int]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m online_economy parse ...``: the exit status."""
     parser = OneLineParser(prog="python -m online_economy", description=__doc__,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
@@ -86,7 +85,6 @@ class FileResult:
     ``warning:`` lines, or no tables and its ``error:`` line."""
 
     source: str
-    sha256: str = ""
     encoding: str = ""
     n_chars: int = 0
     tables: dict[str, dict[str, list]] = field(default_factory=dict)
@@ -112,31 +110,10 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
     return list(out)
 
 
-@contextmanager
-def stage(label: str, what: str, start: float, enabled: bool = True,
-          stream: TextIO | None = None) -> Iterator[None]:
-    """``label: what ... (N s)`` on stderr, then ``still what`` every few seconds until done."""
-    if not enabled:
-        yield
-        return
-
-    def say(message: str) -> None:
-        print(f"{label}: {message} ({time.monotonic() - start:.0f} s)",
-              file=stream or sys.stderr, flush=True)
-
-    def beat() -> None:
-        while not stop.wait(HEARTBEAT):
-            say(f"still {what}")
-
-    say(f"{what} ...")
-    stop = threading.Event()
-    thread = threading.Thread(target=beat, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+def stage(source: str, what: str, start: float, stream: TextIO | None) -> None:
+    """``source: what ... (N s)``, N the seconds since ``start``, on ``stream`` (None: quiet)."""
+    if stream:
+        print(f"{source}: {what} ... ({time.monotonic() - start:.0f} s)", file=stream, flush=True)
 
 
 def parse_one(source: str, encoding: str | None, no_turns: bool,
@@ -150,21 +127,21 @@ def parse_one(source: str, encoding: str | None, no_turns: bool,
     result, start = FileResult(source), time.monotonic()
     try:
         transcript = read_transcript(source, encoding, max_bytes)  # refuses non-files, big ones
-        result.sha256 = sha256_file(source)
+        sha256 = sha256_file(source)
         result.encoding, result.n_chars = transcript.encoding, len(transcript.text)
-        big = stages and result.n_chars * 3 >= PROGRESS_BYTES
-        with stage(source, "finding turns", start, big):
-            try:
-                parsed = (whole_text if no_turns else parse_transcript)(transcript.text)
-            except InputError as exc:
-                raise InputError(f"{source}: {exc} (--no-turns reads its quantities)") from None
-        with stage(source, "extracting quantities", start, big):
-            warnings = [(w.line, w.start, w.end, w.label, w.message) for w in parsed.warnings]
-            frames = (parsed.turns_frame(), quantities_table(parsed),
-                      pd.DataFrame(warnings, columns=WARNING_COLUMNS))
+        report = sys.stderr if stages and result.n_chars * 3 >= PROGRESS_BYTES else None
+        stage(source, "finding turns", start, report)
+        try:
+            parsed = (whole_text if no_turns else parse_transcript)(transcript.text)
+        except InputError as exc:
+            raise InputError(f"{source}: {exc} (--no-turns reads its quantities)") from None
+        stage(source, "extracting quantities", start, report)
+        warnings = [(w.line, w.start, w.end, w.label, w.message) for w in parsed.warnings]
+        frames = (parsed.turns_frame(), quantities_table(parsed),
+                  pd.DataFrame(warnings, columns=WARNING_COLUMNS))
         result.messages = [f"warning: {source}:{w.line}: {w.label!r} {w.message}"
                            for w in parsed.warnings]
-        result.tables = {name: frame.assign(source=source, source_sha256=result.sha256)
+        result.tables = {name: frame.assign(source=source, source_sha256=sha256)
                          .to_dict("list") for name, frame in zip(TABLES, frames, strict=True)}
     except InputError as exc:
         result.messages = [f"error: {exc}"]
@@ -188,10 +165,8 @@ def parse_all(sources: Sequence[str], encoding: str | None, no_turns: bool,
     work = partial(parse_one, encoding=encoding, no_turns=no_turns, max_bytes=max_bytes)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     jobs = min(jobs or cores or 1, len(sources))
-    if len(sources) == 1:  # the single-file command: a big input reports its stages
-        yield work(sources[0], stages=True)
-    elif jobs <= 1:
-        yield from map(work, sources)
+    if jobs <= 1:  # here (a single file reports its stages if it is big)
+        yield from (work(source, stages=len(sources) == 1) for source in sources)
     else:  # leaving the block (done, an error or Ctrl-C) ends the workers at once
         with multiprocessing.Pool(jobs, initializer=_worker_start) as pool:
             chunk = max(1, min(16, len(sources) // (jobs * 8)))
@@ -199,23 +174,14 @@ def parse_all(sources: Sequence[str], encoding: str | None, no_turns: bool,
 
 
 def progress(results: Iterable[FileResult], total: int, stream: TextIO) -> Iterator[FileResult]:
-    """A one-line progress bar: ``\\r`` updates (ten a second at most) on a terminal, one line
-    at the end on any other stream; a bar cut short (an error, Ctrl-C) still ends its line."""
-    live, start, last, open_line = stream.isatty(), time.monotonic(), 0.0, False
-    redraw = "\r" if live else ""
-    try:
-        for done, result in enumerate(results, 1):
-            yield result
-            now = time.monotonic()
-            if done == total or (live and now - last >= 0.1):
-                last, bar, open_line = now, "#" * (30 * done // total), done < total
-                stream.write(f"{redraw}[{bar:.<30}] {done}/{total} files, {now - start:.1f} s"
-                             + ("" if open_line else "\n"))
-                stream.flush()
-    finally:
-        if open_line:
-            stream.write("\n")
-            stream.flush()
+    """``done/total files, N s`` on ``stream``: every few seconds, and when all are done."""
+    start = last = time.monotonic()
+    for done, result in enumerate(results, 1):
+        yield result
+        now = time.monotonic()
+        if done == total or now - last >= PROGRESS_SECONDS:
+            last = now
+            print(f"{done}/{total} files, {now - start:.1f} s", file=stream, flush=True)
 
 
 def _n(count: int, one: str, many: str = "") -> str:
@@ -231,7 +197,7 @@ def run_parse(inputs: Sequence[str], encoding: str | None, out: Path | str, *,
 
     from online_economy.tables import write_csv
 
-    err = stderr or sys.stderr
+    err, start = stderr or sys.stderr, time.monotonic()
     out = check_folder(out, "--out")
     sources = expand_inputs(inputs)
     parsed = parse_all(sources, encoding, no_turns, jobs, max_bytes)
@@ -246,9 +212,9 @@ def run_parse(inputs: Sequence[str], encoding: str | None, out: Path | str, *,
     tables = {name: pd.DataFrame({column: [v for r in good for v in r.tables[name][column]]
                                   for column in good[0].tables[name]}) for name in TABLES}
     big = len(results) == 1 and results[0].n_chars * 3 >= PROGRESS_BYTES
-    with stage(results[0].source, "writing", time.monotonic(), big, err):
-        write_files(out, {name: partial(write_csv, frame) for name, frame in tables.items()},
-                    inputs=[Path(s) for s in sources], option="--out")
+    stage(results[0].source, "writing", start, err if big else None)
+    write_files(out, {name: partial(write_csv, frame) for name, frame in tables.items()},
+                inputs=[Path(s) for s in sources], option="--out")
     roles = Counter(tables["turns.csv"]["role"])
     n_q = _n(len(tables["quantities.csv"]), "quantity", "quantities")
     if no_turns:

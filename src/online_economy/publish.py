@@ -5,7 +5,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import re
 import shutil
 import signal
 import sys
@@ -19,7 +18,6 @@ from online_economy.errors import InputError
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STAGING_MARK = ".staging-"
-_STAGED = re.compile(re.escape(STAGING_MARK) + r"(\d+)-")  # .staging-PID-XXXX in a target folder
 
 
 class Interrupted(KeyboardInterrupt):
@@ -94,30 +92,23 @@ def check_folder(folder: Path | str, option: str) -> Path:
     return folder
 
 
-def remove_stale(folder: Path) -> list[Path]:
+def remove_stale(folder: Path) -> None:
     """Remove the staging folders in ``folder`` of processes that no longer run (killed)."""
-    removed = []
-    for entry in folder.glob(f"*{STAGING_MARK}*"):  # (nothing if it cannot be read)
-        found = _STAGED.match(entry.name)
-        if found and entry.is_dir() and not entry.is_symlink():
-            try:
-                os.kill(int(found[1]), 0)  # PermissionError: alive, someone else's
-            except ProcessLookupError:
-                shutil.rmtree(entry, ignore_errors=True)
-                removed.append(entry)
-            except OSError:
-                continue
-    return removed
-
-
-def public_path(path: str | Path) -> Path:
-    """The path a staged path will have once published (error messages name that one)."""
-    return Path(*(part for part in Path(path).parts if not _STAGED.match(part)))
+    for entry in folder.glob(f"{STAGING_MARK}*"):  # (nothing if it cannot be read)
+        pid = entry.name.split("-")[1]  # .staging-PID-XXXX
+        try:
+            if pid.isdigit():
+                os.kill(int(pid), 0)  # no error, or PermissionError: it runs
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)  # (a file or a link is left alone)
+        except PermissionError:
+            continue
 
 
 def os_error_line(exc: OSError) -> str:
     """``error: <reason>: <path>`` with the published path, never a staging name."""
-    where = f": {public_path(exc.filename)}" if exc.filename else ""
+    parts = Path(exc.filename or "").parts
+    where = f": {Path(*(p for p in parts if not p.startswith(STAGING_MARK)))}" if parts else ""
     return f"error: {exc.strerror or exc}{where}"
 
 
@@ -169,18 +160,12 @@ class Publication(contextlib.ExitStack):
                 fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 for item, final in moves:  # what it replaces waits in the staging folder
-                    old = item.with_name(f".{item.name}.previous")
-                    if final.is_dir():
+                    if final.exists():
+                        old = item.with_name(f".{item.name}.previous")
                         os.replace(final, old)
                         undo.append((old, final))
-                    elif final.exists():  # a file as a hard link, so ``final`` always exists
-                        with contextlib.suppress(OSError):  # no hard links: not undoable
-                            os.link(final, old)
-                            undo.append((old, final))
-                    existed = final.exists()
                     os.replace(item, final)
-                    if not existed:
-                        undo.append((final, item))
+                    undo.append((final, item))
             except BaseException:
                 for source, destination in reversed(undo):
                     os.replace(source, destination)
@@ -206,13 +191,10 @@ def write_files(folder: Path, files: Mapping[str, Callable[[Path], object] | byt
                     else:
                         data = content.encode("utf-8") if isinstance(content, str) else content
                         (staged / name).write_bytes(data)
-                name = ""  # publishing: the error names the file
                 return publication.publish()
-            except OSError as exc:  # one line naming the folder or file, not a staging name
-                denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
-                target = folder / (name or Path(exc.filename or "").name)
-                where = f"to the folder {folder}" if denied else target
-                raise InputError(f"cannot write {where}: {exc.strerror or exc}") from None
+            except OSError as exc:  # one line naming the file, never a staging name
+                target = folder / Path(exc.filename or name).name
+                raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
     except BaseException:
         if created:  # a folder made for this run and left empty goes too
             with contextlib.suppress(OSError):
