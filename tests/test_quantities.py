@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from numeral_forms import FORMS, render_number
 
 from online_economy import paths
 from online_economy.errors import InputError
-from online_economy.numerals import FORMS, render_number
 from online_economy.quantities import (
     KINDS,
     Quantity,
