@@ -302,7 +302,7 @@ def test_every_listed_word_is_read_as_listed() -> None:
         assert extract_quantities(f"前3{unit}，3{unit}来，3{unit}以来") == [], unit
         assert one(f"提前3{unit}").surface == f"3{unit}"
     for word in lists["not_qualifier"]:
-        assert quals[word[1:]].position == "before", word  # a character, then a qualifier
+        assert any(word.endswith(w) and q.position == "before" for w, q in quals.items()), word
         assert one(f"{word}3家").qualifier == "", word
 
 
@@ -321,6 +321,7 @@ def test_bad_reference_files_are_refused() -> None:
             "kind.csv": ("surface,unit,factor,kind\n家,家,1,people\n", load_units),
             "dup.csv": ("surface,unit,factor,kind\n家,家,1,count\n家,家,1,count\n", load_units),
             "cols.csv": ("surface,unit,kind\n家,家,count\n", load_units),
+            "factor.csv": ("surface,unit,factor,kind\n家,家,x,count\n", load_units),
             "pos.csv": ("surface,position,qualifier,meaning_en\n约,around,approx,x\n",
                         load_qualifiers),
             "list.csv": ("list,word,meaning_en\nidioms,三番五次,x\n", load_word_lists),

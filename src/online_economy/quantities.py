@@ -1,12 +1,13 @@
 """Every stated quantity in a Chinese text, with exact character offsets.
 
 A regular expression built from ``data/reference`` (units.csv, measure_words.txt,
-qualifiers.csv) finds candidates; rules tested in ``tests/test_quantities.py`` drop what
-states no amount: ordinals and names (第一, 周三, 4G), fractions and powers (三分之一, 10^5),
-一 as an article (一家企业, not 一倍), digit strings and idioms (二〇二〇, 三番五次), years,
-dates and periods (2003年, 3月底, 前7个月, 10年来), bare numbers without 万/亿 or a qualifier
-(1、, 2019-2030), ranges from high to low (5-3家) and absurd magnitudes. A range (3-5万) is
-one quantity valued at its low end; a 、-list shares its last unit (8.2、5.0个百分点).
+qualifiers.csv, quantity_words.csv) finds candidates; rules tested in
+``tests/test_quantities.py`` drop what states no amount: ordinals and names (第一, 周三, 4G),
+fractions and powers (三分之一, 10^5), 一 as an article (一家企业, not 一倍), digit strings and
+idioms (二〇二〇, 三番五次), years, dates and periods (2003年, 3月底, 前7个月, 10年来), bare
+numbers without 万/亿 or a qualifier (1、, 2019-2030), ranges from high to low (5-3家) and
+absurd magnitudes. A range (3-5万) is one quantity valued at its low end; a 、-list shares its
+last unit (8.2、5.0个百分点).
 """
 
 import re
@@ -83,7 +84,7 @@ class Unit:
     kind: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "factor", Decimal(self.factor))
+        object.__setattr__(self, "factor", parse_decimal(str(self.factor)))
 
 
 @dataclass(frozen=True)
@@ -156,16 +157,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     def alt(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
-    def guarded(word: str) -> str:  # 近, but not the 近 of 最近
-        chars = "".join(w[0] for w in load_word_lists()["not_qualifier"] if w[1:] == word)
-        return f"(?<![{re.escape(chars)}]){re.escape(word)}" if chars else re.escape(word)
-
     quals = load_qualifiers()
-    before = [w for w in sorted(quals, key=len, reverse=True) if quals[w].position == "before"]
+    before = [w for w in quals if quals[w].position == "before"]
     after = [w for w in quals if quals[w].position == "after"]
-    pre = "|".join(guarded(w) for w in before)
+    hidden = "".join(f"(?<!{re.escape(w)})" for w in load_word_lists()["not_qualifier"])  # 最近
     unit = alt([*load_units(), *load_measure_words()])
-    head = rf"{_GUARD}(?P<pre>{pre})?(?P<sign>{_SIGN})?"
+    head = rf"{_GUARD}(?:(?P<pre>{alt(before)}){hidden})?(?P<sign>{_SIGN})?"
     pct = rf"(?P<pct>百分之|千分之)(?P<pn1>{_PCT_NUM})"
     tail = rf"(?:(?P<ua>{unit})|(?P<mag>{_MAG})?(?P<mid>{alt(after)})?(?P<ub>{unit})?)"
     post = rf"(?P<post>{alt([a for a in after if len(a) > 1])})?"
