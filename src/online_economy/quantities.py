@@ -84,7 +84,8 @@ class Unit:
     kind: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "factor", parse_decimal(str(self.factor)))
+        if isinstance(self.factor, str):  # as read from units.csv
+            object.__setattr__(self, "factor", parse_decimal(self.factor))
 
 
 @dataclass(frozen=True)
