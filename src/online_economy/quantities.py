@@ -27,7 +27,8 @@ from online_economy.simplified import to_simplified
 KINDS = ("count", "money", "percent", "percentage_points", "multiple", "weight", "other")
 QUALIFIERS = ("approx", "over", "under")
 
-#: The lists of ``quantity_words.csv``: words that make a numeral or a qualifier no amount.
+#: The lists of ``quantity_words.csv``: idioms, words that begin with a unit (年代), units of
+#: a period (前7个月) and words that end in a qualifier before a number (最近, 预约).
 WORD_LISTS = ("idiom", "not_unit", "period_unit", "not_qualifier")
 
 _CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
@@ -161,7 +162,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     quals = load_qualifiers()
     before = [w for w in quals if quals[w].position == "before"]
     after = [w for w in quals if quals[w].position == "after"]
-    hidden = "".join(f"(?<!{re.escape(w)})" for w in load_word_lists()["not_qualifier"])  # 最近
+    # a qualifier is not read where it ends a not_qualifier word: 近 in 附近, 约 in 预约
+    hidden = "".join(f"(?<!{re.escape(w)})" for w in load_word_lists()["not_qualifier"])
     unit = alt([*load_units(), *load_measure_words()])
     head = rf"{_GUARD}(?:(?P<pre>{alt(before)}){hidden})?(?P<sign>{_SIGN})?"
     pct = rf"(?P<pct>百分之|千分之)(?P<pn1>{_PCT_NUM})"
@@ -247,7 +249,7 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
     if n1 == "一" and not n2 and unit.kind in ("count", "other"):
         return None  # an article (一家企业, 一批, 一周), not an amount (一倍, 一成)
     if written and text.startswith(lists["not_unit"], m.start("ua" if g["ua"] else "ub")):
-        return None
+        return None  # the unit begins another word: 90年代, 三年级, 3成本
     if unit.unit == "年" and all(re.fullmatch("[12１２][0-9０-９]{3}", n) for n in numerals):
         return None  # a year or a range of years: 2003年, 2020—2022年
     after_qian = text.endswith("前", 0, start) and not text.endswith("提前", 0, start)
