@@ -146,6 +146,12 @@ def load_word_lists(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     return {name: tuple(frame.loc[frame["list"] == name, "word"]) for name in WORD_LISTS}
 
 
+@lru_cache(maxsize=1)
+def _idioms() -> re.Pattern[str]:
+    """The idioms of ``quantity_words.csv`` as one pattern."""
+    return re.compile("|".join(load_word_lists()["idiom"]))
+
+
 def _unit(surface: str | None) -> Unit:
     """The unit or measure word written ``surface``; for none, unit "" of kind other."""
     found = load_units().get(surface or "") or load_measure_words().get(surface or "")
@@ -234,7 +240,7 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
     n1, n2 = g["n1"] or g["pn1"], g.get("n2") or g.get("pn2")
     numerals, start, end = [n for n in (n1, n2) if n], m.start(), m.end()
     lists = load_word_lists()
-    idioms = re.compile("|".join(lists["idiom"])).finditer(text, max(0, start - 8), end + 8)
+    idioms = _idioms().finditer(text, max(0, start - 8), end + 8)
     if any(n[0] in _CN_NUMERAL_CHARS for n in numerals) and (
         any(re.fullmatch("[零〇一二两三四五六七八九]{2,}", n) for n in numerals)  # 二〇二〇, 三四个
         or any(i.start() < end and i.end() > start for i in idioms)
