@@ -87,8 +87,9 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
     starts = [s["start"] for s in sentences]
     mentions = domain_mentions(parsed)
     m_start, m_end, m_domain = (mentions[c].tolist() for c in ("start", "end", "domain"))
+    # exchange -> the domain its question names, if it names only one
     asked = mentions[mentions["role"] == "question"].groupby("exchange")["domain"].unique()
-    question = {exchange: d[0] for exchange, d in asked.items() if len(d) == 1}  # one domain
+    question = {exchange: d[0] for exchange, d in asked.items() if len(d) == 1}
     rows = []
     for q in extract_quantities(text):
         s = _sentence_at(sentences, starts, q.start, q.end)
