@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from numeral_forms import FORMS, render_number
 
 from online_economy import paths
 from online_economy.errors import InputError
-from online_economy.numerals import FORMS, render_number
 from online_economy.quantities import (
     KINDS,
     Quantity,
@@ -22,6 +22,7 @@ from online_economy.quantities import (
     load_measure_words,
     load_qualifiers,
     load_units,
+    load_word_lists,
 )
 
 FIXTURE = paths.ROOT / "tests" / "fixtures" / "quantities_expected.csv"
@@ -290,8 +291,23 @@ def test_qualifier_inside_another_word_is_not_read(word: str) -> None:
     assert one(word).qualifier == ""
 
 
+def test_every_listed_word_is_read_as_listed() -> None:
+    lists, quals = load_word_lists(), load_qualifiers()
+    assert all(len(words) > 0 for words in lists.values())
+    for idiom in lists["idiom"]:
+        assert extract_quantities(f"这是{idiom}。") == [], idiom
+    for word in lists["not_unit"]:
+        assert extract_quantities(f"有3{word}。") == [], word
+    for unit in lists["period_unit"]:
+        assert extract_quantities(f"前3{unit}，3{unit}来，3{unit}以来") == [], unit
+        assert one(f"提前3{unit}").surface == f"3{unit}"
+    for word in lists["not_qualifier"]:
+        assert any(word.endswith(w) and q.position == "before" for w, q in quals.items()), word
+        assert one(f"{word}3家").qualifier == "", word
+
+
 def test_reference_files_are_plain_utf8() -> None:
-    for name in ("units.csv", "qualifiers.csv"):
+    for name in ("units.csv", "qualifiers.csv", "quantity_words.csv"):
         raw = (paths.REFERENCE / name).read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw
         raw.decode("utf-8")
@@ -305,8 +321,13 @@ def test_bad_reference_files_are_refused() -> None:
             "kind.csv": ("surface,unit,factor,kind\n家,家,1,people\n", load_units),
             "dup.csv": ("surface,unit,factor,kind\n家,家,1,count\n家,家,1,count\n", load_units),
             "cols.csv": ("surface,unit,kind\n家,家,count\n", load_units),
+            "factor.csv": ("surface,unit,factor,kind\n家,家,x,count\n", load_units),
             "pos.csv": ("surface,position,qualifier,meaning_en\n约,around,approx,x\n",
                         load_qualifiers),
+            "list.csv": ("list,word,meaning_en\nidioms,三番五次,x\n", load_word_lists),
+            "word.csv": ("list,word,meaning_en\nidiom,三番 五次,x\n", load_word_lists),
+            "twice.csv": ("list,word,meaning_en\nidiom,三番五次,x\nidiom,三番五次,y\n",
+                          load_word_lists),
         }
         for name, (content, loader) in cases.items():
             (folder / name).write_text(content, encoding="utf-8")
@@ -316,6 +337,7 @@ def test_bad_reference_files_are_refused() -> None:
         shutil.rmtree(folder)
         load_units.cache_clear()
         load_qualifiers.cache_clear()
+        load_word_lists.cache_clear()
 
 
 # --- round trips and robustness ---------------------------------------------------------

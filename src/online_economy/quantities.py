@@ -1,12 +1,13 @@
 """Every stated quantity in a Chinese text, with exact character offsets.
 
 A regular expression built from ``data/reference`` (units.csv, measure_words.txt,
-qualifiers.csv) finds candidates; rules tested in ``tests/test_quantities.py`` drop what
-states no amount: ordinals and names (第一, 周三, 4G), fractions and powers (三分之一, 10^5),
-一 as an article (一家企业, not 一倍), digit strings and idioms (二〇二〇, 三番五次), years,
-dates and periods (2003年, 3月底, 前7个月, 10年来), bare numbers without 万/亿 or a qualifier
-(1、, 2019-2030), ranges from high to low (5-3家) and absurd magnitudes. A range (3-5万) is
-one quantity valued at its low end; a 、-list shares its last unit (8.2、5.0个百分点).
+qualifiers.csv, quantity_words.csv) finds candidates; rules tested in
+``tests/test_quantities.py`` drop what states no amount: ordinals and names (第一, 周三, 4G),
+fractions and powers (三分之一, 10^5), 一 as an article (一家企业, not 一倍), digit strings and
+idioms (二〇二〇, 三番五次), years, dates and periods (2003年, 3月底, 前7个月, 10年来), bare
+numbers without 万/亿 or a qualifier (1、, 2019-2030), ranges from high to low (5-3家) and
+absurd magnitudes. A range (3-5万) is one quantity valued at its low end; a 、-list shares its
+last unit (8.2、5.0个百分点).
 """
 
 import re
@@ -20,28 +21,15 @@ from typing import Any
 from online_economy import paths
 from online_economy.errors import InputError
 from online_economy.numerals import MAGNITUDES, MAX_INT_DIGITS, SIGNS, parse_decimal
-from online_economy.reference import read_csv
+from online_economy.reference import read_csv, reject
 from online_economy.simplified import to_simplified
 
 KINDS = ("count", "money", "percent", "percentage_points", "multiple", "weight", "other")
 QUALIFIERS = ("approx", "over", "under")
 
-#: Fixed expressions whose numerals state no amount (三番五次 would give 五次).
-IDIOMS = (
-    "三番五次", "三位一体", "十万火急", "十万八千里", "三天两头", "三年五载", "三头六臂",
-    "一五一十", "九九八十一", "三七二十一", "一年半载", "一举两得", "三三两两", "一成不变",
-)
-#: Words that start with a unit but make the number a date or an ordinal (90年代, 三年级).
-NOT_UNITS = (
-    "年代", "年级", "年底", "年初", "年末", "年度", "年份", "周边", "元化",
-    "成为", "成本", "成果", "成功", "成立", "成交", "成员", "成熟", "成长", "成绩", "成效",
-    "成都", "成型", "成品", "成就", "成分", "成人", "周年",
-)
-#: Units of time that after 前 (前7个月, not 提前3天) or before 来/以来 (10年来) make a period.
-PERIOD_UNITS = ("年", "个月", "个季度", "周", "天")
-#: Characters before a one-character qualifier that make it another word (最近, 预约, 赶超).
-BLOCKED_BEFORE = {"近": "最附临就靠亲贴邻", "约": "预签节制公合条隐简契邀相特集租履违毁纽",
-                  "超": "赶高"}
+#: The lists of ``quantity_words.csv``: idioms, words that begin with a unit (年代), units of
+#: a period (前7个月) and words that end in a qualifier before a number (最近, 预约).
+WORD_LISTS = ("idiom", "not_unit", "period_unit", "not_qualifier")
 
 _CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _DIGITS = "0123456789０１２３４５６７８９"
@@ -64,7 +52,6 @@ _GUARD = (
 )
 _MAG = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 _SIGN = rf"[{SIGNS}](?=[0-9０-９])"
-_IDIOM = re.compile("|".join(IDIOMS))
 _TAIL_DIGIT = re.compile("[0-9０-９一二两三四五六七八九]")  # 1万2, 1万两千
 #: A number ending right before a list comma: ``8.2、`` in ``8.2、5.0个百分点``.
 _LIST_MEMBER = re.compile(
@@ -98,7 +85,8 @@ class Unit:
     kind: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "factor", Decimal(self.factor))
+        if isinstance(self.factor, str):  # as read from units.csv
+            object.__setattr__(self, "factor", parse_decimal(self.factor))
 
 
 @dataclass(frozen=True)
@@ -148,6 +136,22 @@ def load_qualifiers(path: Path | None = None) -> dict[str, Qualifier]:
                        lambda q: q.position in ("before", "after") and q.qualifier in QUALIFIERS)
 
 
+@lru_cache(maxsize=1)
+def load_word_lists(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The :data:`WORD_LISTS` of ``quantity_words.csv``, by list; validated."""
+    frame = read_csv(path or paths.REFERENCE / "quantity_words.csv", ["list", "word", "meaning_en"])
+    bad = ~frame["list"].isin(WORD_LISTS) | ~frame["word"].str.fullmatch(r"\S+")
+    bad |= frame.duplicated(["list", "word"])
+    reject(frame, bad, "unknown list, or bad or repeated word {!r}", frame["word"])
+    return {name: tuple(frame.loc[frame["list"] == name, "word"]) for name in WORD_LISTS}
+
+
+@lru_cache(maxsize=1)
+def _idioms() -> re.Pattern[str]:
+    """The idioms of ``quantity_words.csv`` as one pattern."""
+    return re.compile("|".join(load_word_lists()["idiom"]))
+
+
 def _unit(surface: str | None) -> Unit:
     """The unit or measure word written ``surface``; for none, unit "" of kind other."""
     found = load_units().get(surface or "") or load_measure_words().get(surface or "")
@@ -162,12 +166,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     quals = load_qualifiers()
-    before = [w for w in sorted(quals, key=len, reverse=True) if quals[w].position == "before"]
+    before = [w for w in quals if quals[w].position == "before"]
     after = [w for w in quals if quals[w].position == "after"]
-    pre = "|".join(f"(?<![{BLOCKED_BEFORE[w]}]){w}" if w in BLOCKED_BEFORE else re.escape(w)
-                   for w in before)
+    # a qualifier is not read where it ends a not_qualifier word: 近 in 附近, 约 in 预约
+    hidden = "".join(f"(?<!{re.escape(w)})" for w in load_word_lists()["not_qualifier"])
     unit = alt([*load_units(), *load_measure_words()])
-    head = rf"{_GUARD}(?P<pre>{pre})?(?P<sign>{_SIGN})?"
+    head = rf"{_GUARD}(?:(?P<pre>{alt(before)}){hidden})?(?P<sign>{_SIGN})?"
     pct = rf"(?P<pct>百分之|千分之)(?P<pn1>{_PCT_NUM})"
     tail = rf"(?:(?P<ua>{unit})|(?P<mag>{_MAG})?(?P<mid>{alt(after)})?(?P<ub>{unit})?)"
     post = rf"(?P<post>{alt([a for a in after if len(a) > 1])})?"
@@ -235,7 +239,8 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
     g = m.groupdict()
     n1, n2 = g["n1"] or g["pn1"], g.get("n2") or g.get("pn2")
     numerals, start, end = [n for n in (n1, n2) if n], m.start(), m.end()
-    idioms = _IDIOM.finditer(text, max(0, start - 8), end + 8)
+    lists = load_word_lists()
+    idioms = _idioms().finditer(text, max(0, start - 8), end + 8)
     if any(n[0] in _CN_NUMERAL_CHARS for n in numerals) and (
         any(re.fullmatch("[零〇一二两三四五六七八九]{2,}", n) for n in numerals)  # 二〇二〇, 三四个
         or any(i.start() < end and i.end() > start for i in idioms)
@@ -243,17 +248,18 @@ def _build(m: re.Match[str], text: str, source: str) -> Quantity | bool | None:
         return None
     words = (g["pre"], g["mid"], g["post"])
     qualifier = next((load_qualifiers()[w].qualifier for w in words if w), "")
-    unit = _unit(g["ua"] or g["ub"])
+    written = g["ua"] or g["ub"]
+    unit = _unit(written)
     if g["pct"]:  # 百分之 or 千分之 (‰)
         unit = Unit(g["pct"], "%", Decimal("0.1" if g["pct"] == "千分之" else 1), "percent")
     if n1 == "一" and not n2 and unit.kind in ("count", "other"):
         return None  # an article (一家企业, 一批, 一周), not an amount (一倍, 一成)
-    if (g["ua"] or g["ub"]) and text.startswith(NOT_UNITS, m.start("ua" if g["ua"] else "ub")):
-        return None
+    if written and text.startswith(lists["not_unit"], m.start("ua" if g["ua"] else "ub")):
+        return None  # the unit begins another word: 90年代, 三年级, 3成本
     if unit.unit == "年" and all(re.fullmatch("[12１２][0-9０-９]{3}", n) for n in numerals):
         return None  # a year or a range of years: 2003年, 2020—2022年
     after_qian = text.endswith("前", 0, start) and not text.endswith("提前", 0, start)
-    if unit.unit in PERIOD_UNITS and (after_qian or text.startswith(("来", "以来"), end)):
+    if unit.unit in lists["period_unit"] and (after_qian or text.startswith(("来", "以来"), end)):
         return None  # a period, not an amount: 前7个月, 10年来
     mags = (g["mag"] or "") + (g.get("mag1") or "") + (n2 or n1)
     if not unit.surface and not qualifier and not re.search("[万亿]", mags):

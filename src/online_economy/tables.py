@@ -52,10 +52,10 @@ def _sentence_at(sentences: list[dict], starts: list[int], start: int, end: int)
     return sentences[i] if i >= 0 and end <= sentences[i]["end"] else None
 
 
-def domain_mentions(parsed: ParsedTranscript, sentences: list[dict] | None = None) -> pd.DataFrame:
+def domain_mentions(parsed: ParsedTranscript) -> pd.DataFrame:
     """Every domain mention, with its basis, who links it (find_mentions) and its turn."""
     info = {"": ("", ""), **domain_info()}
-    sentences = parsed.sentence_rows() if sentences is None else sentences
+    sentences = parsed.sentence_rows()
     starts = [s["start"] for s in sentences]
     rows = []
     for start, end, domain, basis, linked_by in find_mentions(parsed.text):
@@ -85,13 +85,11 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
     text, info = parsed.text, {"": ("", ""), **domain_info()}
     sentences = parsed.sentence_rows()
     starts = [s["start"] for s in sentences]
-    mentions = domain_mentions(parsed, sentences)
-    m_start, m_end, m_domain, m_role, m_exchange = (
-        mentions[c].tolist() for c in ("start", "end", "domain", "role", "exchange"))
-    question: dict[int, str] = {}  # exchange -> the one domain its question names, or ""
-    for role, exchange, domain in zip(m_role, m_exchange, m_domain, strict=True):
-        if role == "question":
-            question[exchange] = domain if question.get(exchange, domain) == domain else ""
+    mentions = domain_mentions(parsed)
+    m_start, m_end, m_domain = (mentions[c].tolist() for c in ("start", "end", "domain"))
+    # exchange -> the domain its question names, if it names only one
+    asked = mentions[mentions["role"] == "question"].groupby("exchange")["domain"].unique()
+    question = {exchange: d[0] for exchange, d in asked.items() if len(d) == 1}
     rows = []
     for q in extract_quantities(text):
         s = _sentence_at(sentences, starts, q.start, q.end)
@@ -112,13 +110,11 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
             basis = "question" if domain else ""
         down, up = (any(w in clause for w in words) for words in (FALL_WORDS, GROWTH_WORDS))
         direction = ("down" if down else "up" if up else "") if q.kind == "percent" else ""
-        rows.append((q.surface, q.value, q.value_high, q.unit, q.unit_surface, q.qualifier,
-                     "framework" if framework else q.kind, q.start, q.end,
+        rows.append((len(rows) + 1, q.surface, q.value, q.value_high, q.unit, q.unit_surface,
+                     q.qualifier, "framework" if framework else q.kind, q.start, q.end,
                      *(s[c] for c in PLACE), s["start"], s["end"], s["text"], clause,
                      domain, *info[domain], basis, bool(direction), direction))
-    frame = pd.DataFrame(rows, columns=QUANTITY_COLUMNS[1:])
-    frame.insert(0, "quantity", range(1, len(frame) + 1))
-    return frame
+    return pd.DataFrame(rows, columns=QUANTITY_COLUMNS)
 
 
 def coverage_table(parsed: ParsedTranscript) -> pd.DataFrame:
