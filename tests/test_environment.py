@@ -76,7 +76,8 @@ def _imported(files: list[Path]) -> set[str]:
                 names |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.add(node.module.split(".")[0])
-    local = {"online_economy", "write_environment_yml", "browser_tools", "conftest"}
+    helpers = {p.stem for p in (ROOT / "tests").glob("*.py")}  # the tests' own modules
+    local = {"online_economy", "write_environment_yml", "conftest", *helpers}
     return names - set(sys.stdlib_module_names) - local
 
 

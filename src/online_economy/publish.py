@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from online_economy.errors import InputError
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # SIGHUP: the terminal closed
 STAGING_MARK = ".staging-"
 
 
@@ -160,12 +160,18 @@ class Publication(contextlib.ExitStack):
                 fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 for item, final in moves:  # what it replaces waits in the staging folder
-                    if final.exists():
-                        old = item.with_name(f".{item.name}.previous")
+                    old = item.with_name(f".{item.name}.previous")
+                    if final.is_dir():
                         os.replace(final, old)
                         undo.append((old, final))
+                    elif final.exists():  # a hard link keeps it: no reader finds it missing
+                        with contextlib.suppress(OSError):  # no hard links: not undoable
+                            os.link(final, old)
+                            undo.append((old, final))
+                    replaces = final.exists()
                     os.replace(item, final)
-                    undo.append((final, item))
+                    if not replaces:
+                        undo.append((final, item))
             except BaseException:
                 for source, destination in reversed(undo):
                     os.replace(source, destination)
