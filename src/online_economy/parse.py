@@ -17,8 +17,6 @@ from online_economy import paths
 from online_economy.errors import InputError
 from online_economy.simplified import to_simplified
 
-PART_KINDS = ("title", "date", "label", "body", "headline", "furniture", "space", "other")
-ROLES = ("question", "answer", "moderator", "statement", "unknown")
 WHOLE_TEXT_ROLE = "text"  # the role of the one turn of :func:`whole_text`
 MAX_PARTY_CHARS = 25
 MAX_LONG_PARTY_CHARS = 60  # for a label ending in a personal name or in brackets
@@ -54,7 +52,7 @@ _TITLE_KINDS = (("moderators", "moderator"), ("spokespersons", "spokesperson"),
 
 @dataclass(frozen=True)
 class Part:
-    """A stretch of the source of one kind (see ``PART_KINDS``)."""
+    """A stretch of the source: title, date, label, body, headline, furniture, space or other."""
 
     kind: str
     start: int
@@ -120,7 +118,8 @@ class ParseWarning:
     start: int
     end: int
     label: str
-    message: str
+    message: str = ("looks like a speaker label but is not one the parser knows; kept as a turn "
+                    "of role 'unknown'")
 
 
 @dataclass
@@ -137,11 +136,6 @@ class ParsedTranscript:
     artefacts: list[Part] = field(default_factory=list)
     furniture: list[Part] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
-
-    @property
-    def date_iso(self) -> str | None:
-        """The date line as ``YYYY-MM-DD``, or None."""
-        return None if self.date is None else date_iso(self.date.text)
 
     def turns_frame(self) -> pd.DataFrame:
         """One row per turn."""
@@ -434,9 +428,7 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
                 add("other", a, b)
         add("space", b, nxt)
     warnings = [ParseWarning(bisect_right(lines, x.start, key=lambda line: line[0]), x.start, x.end,
-                             text[x.start:x.end], "looks like a speaker label but is not one the "
-                             "parser knows; kept as a turn of role 'unknown'")
-                for x, _ in found if x.kind == "unknown"]
+                             text[x.start:x.end]) for x, _ in found if x.kind == "unknown"]
     turns: list[Turn] = []
     exchange = 0
     for index, (label, spans) in enumerate(found):
