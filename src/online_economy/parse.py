@@ -157,13 +157,11 @@ class ParsedTranscript:
 def read_sections(path: Path) -> dict[str, tuple[str, ...]]:
     """Read a ``[section]``-per-block word list (``#`` comments, one entry a line)."""
     sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
+    current: list[str] = []  # entries before the first [section] are skipped
     for line in map(str.strip, path.read_text(encoding="utf-8").splitlines()):
         if line.startswith("[") and line.endswith("]"):
             current = sections.setdefault(line[1:-1], [])
         elif line and not line.startswith("#"):
-            if current is None:
-                raise InputError(f"{path.name}: entry {line!r} before any [section]")
             current.append(line)
     return {name: tuple(entries) for name, entries in sections.items()}
 
