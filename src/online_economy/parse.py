@@ -32,9 +32,11 @@ _NUMBERING = (r"(?:\d{1,2}\s*[、.．]|[（(]\s*(?:\d{1,2}|[一二三四五六�
               r"|[一二三四五六七八九十]{1,3}\s*、|[问Q]\s*\d{1,2}\s*[、.．:：]?)\s*")
 _LABEL = re.compile(rf"(?P<num>{_NUMBERING})?(?P<party>[^:：\r\n]{{1,40}}?)\s*[:：]")
 _COLON = re.compile("[:：]")
-_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs, inside a character class
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
+_HANZI = re.compile(rf"[{_HAN}]+")
 _DATE = re.compile(r"(?:(?:发布)?(?:时间|日期)\s*[:：]\s*)?(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})"
-                   r"[-/.](?P<d>\d{1,2})|年(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+                   rf"[-/.](?P<d>\d{{1,2}})|年(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日)(?:\s+{_CLOCK})?")
 _OPEN, _CLOSE, _BULLETS = "【[［", "】]］", "•·●▪■◆◇○"
 _O, _C = re.escape(_OPEN), re.escape(_CLOSE)
 _BRACKET_LABEL = re.compile(
@@ -43,9 +45,9 @@ _BRACKET_LABEL = re.compile(
 )
 _LINE_LABEL = re.compile(rf"(?:{_NUMBERING})?(?P<party>[^:：\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})")
 _INLINE_BRACKET = re.compile(rf"(?:(?<=[。！？!?…”」）)])|\s)\s*(?=[{_O}])")
-_SUSPECT_PARTY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·\s]{2,25}")
+_SUSPECT_PARTY = re.compile(rf"[{_HAN}A-Za-z·\s]{{2,{MAX_PARTY_CHARS}}}")
 _NUMBER_ONLY = re.compile(rf"{_NUMBERING}|[问Q]?\s*[（(]?\d{{1,2}}[）)]?|问题\s*\d{{1,2}}")
-_TIME = re.compile(r"(?<![0-9:])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?\s*$")
+_TIME = re.compile(rf"(?<![0-9:])(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}\s*)?{_CLOCK}\s*$")
 _TITLE_KINDS = (("moderators", "moderator"), ("spokespersons", "spokesperson"),
                 ("official_titles", "official"))
 
