@@ -39,10 +39,9 @@ _DATE = re.compile(r"(?:(?:发布)?(?:时间|日期)\s*[:：]\s*)?(?P<y>\d{4})(?
                    rf"[-/.](?P<d>\d{{1,2}})|年(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日)(?:\s+{_CLOCK})?")
 _OPEN, _CLOSE, _BULLETS = "【[［", "】]］", "•·●▪■◆◇○"
 _O, _C = re.escape(_OPEN), re.escape(_CLOSE)
-_BRACKET_LABEL = re.compile(
-    rf"(?P<num>{_NUMBERING})?(?P<bullet>[{_BULLETS}]\s*)?[{_O}]"
-    rf"(?P<party>[^{_O}{_C}\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})[{_C}](?:\s*(?P<colon>[:：]))?"
-)
+_BRACKET_LABEL = re.compile(rf"(?P<num>{_NUMBERING})?(?P<bullet>[{_BULLETS}]\s*)?[{_O}]"
+                            rf"(?P<party>[^{_O}{_C}\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})[{_C}]"
+                            r"(?:\s*(?P<colon>[:：]))?")
 _LINE_LABEL = re.compile(rf"(?:{_NUMBERING})?(?P<party>[^:：\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})")
 _INLINE_BRACKET = re.compile(rf"(?:(?<=[。！？!?…”」）)])|\s)\s*(?=[{_O}])")
 _SUSPECT_PARTY = re.compile(rf"[{_HAN}A-Za-z·\s]{{2,{MAX_PARTY_CHARS}}}")
@@ -249,17 +248,15 @@ def classify_party(party: str, *, limit: int = MAX_PARTY_CHARS) -> tuple[str, st
         return ("outlet", quoted[1] + quoted[2])
     if "《" in word or "》" in word or word.startswith(lists["not_label_starts"]):
         return None
-    kind = (
-        "asker" if word in lists["question_labels"]
-        else "official" if word in lists["answer_labels"]
-        else "moderator" if _ends(word, "moderators")
-        else "spokesperson" if _ends(word, "spokespersons")
-        else "outlet" if len(word) >= 2 and _ends(word, "outlet_suffixes")
-        and not _ends(word, "not_outlets")
-        else titled if (titled := _titled_name_kind(word)) in ("moderator", "spokesperson")
-        else "official" if _ends(word, "official_titles") or titled or _is_name(word)
-        else None
-    )
+    kind = ("asker" if word in lists["question_labels"]
+            else "official" if word in lists["answer_labels"]
+            else "moderator" if _ends(word, "moderators")
+            else "spokesperson" if _ends(word, "spokespersons")
+            else "outlet" if len(word) >= 2 and _ends(word, "outlet_suffixes")
+            and not _ends(word, "not_outlets")
+            else titled if (titled := _titled_name_kind(word)) in ("moderator", "spokesperson")
+            else "official" if _ends(word, "official_titles") or titled or _is_name(word)
+            else None)
     return None if kind is None else (kind, word)
 
 
