@@ -21,7 +21,6 @@ from online_economy.parse import (
     is_furniture,
     parse_structure,
     parse_transcript,
-    read_sections,
     speaker_lists,
     split_sentences,
     whole_text,
@@ -371,10 +370,14 @@ def test_reference_lists_are_read() -> None:
     assert len(furniture_patterns()) >= 5
 
 
-def test_read_sections(tmp_path: Path) -> None:
-    file = tmp_path / "lists.txt"
-    file.write_text("# c\n[a]\nx\n\n[b]\ny\nz\n", encoding="utf-8")
-    assert read_sections(file) == {"a": ("x",), "b": ("y", "z")}
+def test_speaker_lists_are_read_by_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "speaker_titles.txt").write_text("# c\n[a]\nx\n\n[b]\n y \nz\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "REFERENCE", tmp_path)
+    speaker_lists.cache_clear()
+    try:
+        assert speaker_lists() == {"a": ("x",), "b": ("y", "z")}
+    finally:
+        speaker_lists.cache_clear()
 
 
 def test_speaker_titles_has_no_entry_before_its_first_section() -> None:

@@ -9,7 +9,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
-from pathlib import Path
 
 import pandas as pd
 
@@ -155,22 +154,18 @@ class ParsedTranscript:
         return pd.DataFrame(self.sentence_rows(), columns=_SENTENCE_COLUMNS)
 
 
-def read_sections(path: Path) -> dict[str, tuple[str, ...]]:
-    """Read a ``[section]``-per-block word list (``#`` comments, one entry a line)."""
+@cache
+def speaker_lists() -> dict[str, tuple[str, ...]]:
+    """The ``[section]`` lists of ``data/reference/speaker_titles.txt`` (one entry a line)."""
     sections: dict[str, list[str]] = {}
     current: list[str] = []  # entries before the first [section] are skipped
-    for line in map(str.strip, path.read_text(encoding="utf-8").splitlines()):
+    lines = (paths.REFERENCE / "speaker_titles.txt").read_text(encoding="utf-8").splitlines()
+    for line in map(str.strip, lines):
         if line.startswith("[") and line.endswith("]"):
             current = sections.setdefault(line[1:-1], [])
         elif line and not line.startswith("#"):
             current.append(line)
     return {name: tuple(entries) for name, entries in sections.items()}
-
-
-@cache
-def speaker_lists() -> dict[str, tuple[str, ...]]:
-    """The lists in ``data/reference/speaker_titles.txt``."""
-    return read_sections(paths.REFERENCE / "speaker_titles.txt")
 
 
 @cache

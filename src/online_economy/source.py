@@ -169,8 +169,7 @@ def load_raw(path: Path | None = None, provenance: Path | None = None) -> Transc
     try:
         expected = str(json.loads(provenance.read_text(encoding="utf-8"))["sha256"]).lower()
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        shown = _inside(provenance) or provenance
-        raise InputError(f"{shown}: no usable sha256 ({exc})") from None
+        raise InputError(f"{_inside(provenance) or provenance}: no usable sha256 ({exc})") from None
     data, inside = read_limited(path), _inside(path)
     if (actual := hashlib.sha256(data).hexdigest()) != expected:
         hint = f"restore it with: git checkout -- {inside}" if inside else ""
