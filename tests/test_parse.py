@@ -39,11 +39,6 @@ def raw() -> ParsedTranscript:
     return parse_transcript(load_raw().text)
 
 
-def parsed_date(parsed: ParsedTranscript) -> str | None:
-    """The date line of ``parsed`` as ``YYYY-MM-DD``, or None."""
-    return None if parsed.date is None else date_iso(parsed.date.text)
-
-
 def check_consistent(parsed: ParsedTranscript) -> None:
     """Every structural promise of ParsedTranscript, checked against its own text."""
     text = parsed.text
@@ -136,7 +131,7 @@ def test_raw_title_date_headline_furniture(raw: ParsedTranscript) -> None:
     text = raw.text
     assert raw.title is not None and raw.title.text == text.splitlines()[0]
     assert (raw.title.start, raw.title.end) == (0, 22)
-    assert raw.date is not None and raw.date.text == "2022-05-30" == parsed_date(raw)
+    assert raw.date is not None and raw.date.text == "2022-05-30" == raw.date_iso
     assert text[raw.date.start:raw.date.end] == "2022-05-30"
     assert [(p.kind, p.text) for p in raw.artefacts] == [
         ("headline", "培育壮大新兴消费,推动上海在线新经济发展Q")
@@ -175,7 +170,7 @@ def test_fixture_layouts(name: str) -> None:
     n_paragraphs = [sum(1 for p in parsed.paragraphs if p.turn == t.index) for t in parsed.turns]
     assert transcript.newline == expected["newline"]
     assert (parsed.title and parsed.title.text) == expected["title"]
-    assert parsed_date(parsed) == expected["date"]
+    assert parsed.date_iso == expected["date"]
     assert [p.text for p in parsed.parts if p.kind == "label"] == expected["labels"]
     assert [
         [t.role, t.party, t.outlet, t.exchange, n]
@@ -429,7 +424,7 @@ def test_text_after_closing_furniture_is_reported_not_dropped() -> None:
 def test_extra_lines_before_the_first_turn_are_other() -> None:
     parsed = parse_transcript("标题\n副标题\n2020-04-13\n2020-04-14\n新华社记者：问？\n刘平：答。")
     assert parsed.title is not None and parsed.title.text == "标题"
-    assert parsed_date(parsed) == "2020-04-13"
+    assert parsed.date_iso == "2020-04-13"
     assert [(p.kind, p.text) for p in parsed.artefacts] == [
         ("other", "副标题"), ("other", "2020-04-14"),
     ]

@@ -137,6 +137,11 @@ class ParsedTranscript:
     furniture: list[Part] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
 
+    @property
+    def date_iso(self) -> str | None:
+        """The date line as ``YYYY-MM-DD``, or None."""
+        return None if self.date is None else date_iso(self.date.text)
+
     def turns_frame(self) -> pd.DataFrame:
         """One row per turn."""
         rows = [{**vars(t), "turn": t.index, "n_chars": t.end - t.start} for t in self.turns]
