@@ -106,14 +106,11 @@ def _size(n: int) -> str:
 
 
 def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``, checked before a byte is read.
-
-    Opened without blocking, so a FIFO with no writer cannot hang.
-    """
+    """The bytes of a regular file of at most ``max_bytes``, checked before a byte is read."""
     file = Path(path)
     limit = f"more than the limit of {_size(max_bytes)} (raise it with --max-bytes)"
     try:
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO cannot hang
         info = os.fstat(fd)
         problem = _NOT_REGULAR.get(stat.S_IFMT(info.st_mode))
         if problem is None and info.st_size > max_bytes:
