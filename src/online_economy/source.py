@@ -18,7 +18,7 @@ DEFAULT_MAX_BYTES = 20_000_000  # about a minute of work; raise it with max_byte
 _BOMS = {"utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),  # first: FF FE 00 00 is UTF-32
          "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)}
 _TEXT_BYTES = bytes(b for b in range(256) if 0x20 <= b != 0x7F or b in b"\t\n\r\f\v")
-_NOT_REGULAR = {stat.S_IFDIR: "is a directory, not a text file",  # (a socket cannot be opened)
+_NOT_REGULAR = {stat.S_IFDIR: "is a directory, not a text file",  # open() refuses a socket
                 stat.S_IFIFO: "is a named pipe (FIFO), not a regular file",
                 stat.S_IFCHR: "is a device, not a regular file",
                 stat.S_IFBLK: "is a device, not a regular file"}
