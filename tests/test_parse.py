@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from online_economy import paths
 from online_economy.errors import InputError
 from online_economy.parse import (
-    PART_KINDS,
-    ROLES,
     ParsedTranscript,
     classify_party,
     date_iso,
@@ -22,7 +21,6 @@ from online_economy.parse import (
     is_furniture,
     parse_structure,
     parse_transcript,
-    read_sections,
     speaker_lists,
     split_sentences,
     whole_text,
@@ -32,6 +30,8 @@ from online_economy.tables import quantities_table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.txt"))
+PART_KINDS = ("title", "date", "label", "body", "headline", "furniture", "space", "other")
+ROLES = ("question", "answer", "moderator", "statement", "unknown")
 
 
 @pytest.fixture(scope="module")
@@ -365,13 +365,20 @@ def test_reference_lists_are_read() -> None:
     assert len(furniture_patterns()) >= 5
 
 
-def test_read_sections_rejects_entries_outside_a_section(tmp_path: Path) -> None:
-    file = tmp_path / "lists.txt"
-    file.write_text("# comment\norphan\n[a]\nx\n", encoding="utf-8")
-    with pytest.raises(InputError, match="before any"):
-        read_sections(file)
-    file.write_text("# c\n[a]\nx\n\n[b]\ny\nz\n", encoding="utf-8")
-    assert read_sections(file) == {"a": ("x",), "b": ("y", "z")}
+def test_speaker_lists_are_read_by_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "speaker_titles.txt").write_text("# c\n[a]\nx\n\n[b]\n y \nz\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "REFERENCE", tmp_path)
+    speaker_lists.cache_clear()
+    try:
+        assert speaker_lists() == {"a": ("x",), "b": ("y", "z")}
+    finally:
+        speaker_lists.cache_clear()
+
+
+def test_speaker_titles_has_no_entry_before_its_first_section() -> None:
+    lines = (paths.REFERENCE / "speaker_titles.txt").read_text(encoding="utf-8").splitlines()
+    entries = [line for line in map(str.strip, lines) if line and not line.startswith("#")]
+    assert entries[0].startswith("[") and entries[0].endswith("]")
 
 
 @pytest.mark.parametrize(

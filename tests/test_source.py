@@ -147,6 +147,15 @@ def test_utf16_and_utf32_get_the_command_line_hint_and_can_be_named(codec: str) 
     assert decode_bytes(data, codec).text == SAMPLE
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_gets_the_hint(codec: str) -> None:
+    assert _error(decode_bytes, SAMPLE.encode(codec)) == (
+        f"looks like {codec.upper()} text without a byte-order mark; save it as UTF-8 or name it "
+        f"with --encoding {codec}"
+    )
+    assert decode_bytes(SAMPLE.encode(codec), codec).text == SAMPLE
+
+
 @pytest.mark.parametrize("name", ["", "  "])
 def test_empty_encoding_is_refused_not_ignored(name: str) -> None:
     assert _error(decode_bytes, SAMPLE.encode(), name).startswith("the encoding is empty")

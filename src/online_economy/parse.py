@@ -9,7 +9,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
-from pathlib import Path
 
 import pandas as pd
 
@@ -17,8 +16,6 @@ from online_economy import paths
 from online_economy.errors import InputError
 from online_economy.simplified import to_simplified
 
-PART_KINDS = ("title", "date", "label", "body", "headline", "furniture", "space", "other")
-ROLES = ("question", "answer", "moderator", "statement", "unknown")
 WHOLE_TEXT_ROLE = "text"  # the role of the one turn of :func:`whole_text`
 MAX_PARTY_CHARS = 25
 MAX_LONG_PARTY_CHARS = 60  # for a label ending in a personal name or in brackets
@@ -34,27 +31,28 @@ _NUMBERING = (r"(?:\d{1,2}\s*[、.．]|[（(]\s*(?:\d{1,2}|[一二三四五六�
               r"|[一二三四五六七八九十]{1,3}\s*、|[问Q]\s*\d{1,2}\s*[、.．:：]?)\s*")
 _LABEL = re.compile(rf"(?P<num>{_NUMBERING})?(?P<party>[^:：\r\n]{{1,40}}?)\s*[:：]")
 _COLON = re.compile("[:：]")
-_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs, inside a character class
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
+_HANZI = re.compile(rf"[{_HAN}]+")
 _DATE = re.compile(r"(?:(?:发布)?(?:时间|日期)\s*[:：]\s*)?(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})"
-                   r"[-/.](?P<d>\d{1,2})|年(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+                   rf"[-/.](?P<d>\d{{1,2}})|年(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日)(?:\s+{_CLOCK})?")
 _OPEN, _CLOSE, _BULLETS = "【[［", "】]］", "•·●▪■◆◇○"
 _O, _C = re.escape(_OPEN), re.escape(_CLOSE)
-_BRACKET_LABEL = re.compile(
-    rf"(?P<num>{_NUMBERING})?(?P<bullet>[{_BULLETS}]\s*)?[{_O}]"
-    rf"(?P<party>[^{_O}{_C}\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})[{_C}](?:\s*(?P<colon>[:：]))?"
-)
+_BRACKET_LABEL = re.compile(rf"(?P<num>{_NUMBERING})?(?P<bullet>[{_BULLETS}]\s*)?[{_O}]"
+                            rf"(?P<party>[^{_O}{_C}\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})[{_C}]"
+                            r"(?:\s*(?P<colon>[:：]))?")
 _LINE_LABEL = re.compile(rf"(?:{_NUMBERING})?(?P<party>[^:：\r\n]{{1,{MAX_LONG_PARTY_CHARS}}})")
 _INLINE_BRACKET = re.compile(rf"(?:(?<=[。！？!?…”」）)])|\s)\s*(?=[{_O}])")
-_SUSPECT_PARTY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·\s]{2,25}")
+_SUSPECT_PARTY = re.compile(rf"[{_HAN}A-Za-z·\s]{{2,{MAX_PARTY_CHARS}}}")
 _NUMBER_ONLY = re.compile(rf"{_NUMBERING}|[问Q]?\s*[（(]?\d{{1,2}}[）)]?|问题\s*\d{{1,2}}")
-_TIME = re.compile(r"(?<![0-9:])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?\d{1,2}:\d{2}(?::\d{2})?\s*$")
+_TIME = re.compile(rf"(?<![0-9:])(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}\s*)?{_CLOCK}\s*$")
 _TITLE_KINDS = (("moderators", "moderator"), ("spokespersons", "spokesperson"),
                 ("official_titles", "official"))
 
 
 @dataclass(frozen=True)
 class Part:
-    """A stretch of the source of one kind (see ``PART_KINDS``)."""
+    """A stretch of the source: title, date, label, body, headline, furniture, space or other."""
 
     kind: str
     start: int
@@ -120,7 +118,8 @@ class ParseWarning:
     start: int
     end: int
     label: str
-    message: str
+    message: str = ("looks like a speaker label but is not one the parser knows; kept as a turn "
+                    "of role 'unknown'")
 
 
 @dataclass
@@ -160,24 +159,18 @@ class ParsedTranscript:
         return pd.DataFrame(self.sentence_rows(), columns=_SENTENCE_COLUMNS)
 
 
-def read_sections(path: Path) -> dict[str, tuple[str, ...]]:
-    """Read a ``[section]``-per-block word list (``#`` comments, one entry a line)."""
+@cache
+def speaker_lists() -> dict[str, tuple[str, ...]]:
+    """The ``[section]`` lists of ``data/reference/speaker_titles.txt`` (one entry a line)."""
     sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in map(str.strip, path.read_text(encoding="utf-8").splitlines()):
+    current: list[str] = []  # entries before the first [section] are skipped
+    lines = (paths.REFERENCE / "speaker_titles.txt").read_text(encoding="utf-8").splitlines()
+    for line in map(str.strip, lines):
         if line.startswith("[") and line.endswith("]"):
             current = sections.setdefault(line[1:-1], [])
         elif line and not line.startswith("#"):
-            if current is None:
-                raise InputError(f"{path.name}: entry {line!r} before any [section]")
             current.append(line)
     return {name: tuple(entries) for name, entries in sections.items()}
-
-
-@cache
-def speaker_lists() -> dict[str, tuple[str, ...]]:
-    """The lists in ``data/reference/speaker_titles.txt``."""
-    return read_sections(paths.REFERENCE / "speaker_titles.txt")
 
 
 @cache
@@ -255,17 +248,15 @@ def classify_party(party: str, *, limit: int = MAX_PARTY_CHARS) -> tuple[str, st
         return ("outlet", quoted[1] + quoted[2])
     if "《" in word or "》" in word or word.startswith(lists["not_label_starts"]):
         return None
-    kind = (
-        "asker" if word in lists["question_labels"]
-        else "official" if word in lists["answer_labels"]
-        else "moderator" if _ends(word, "moderators")
-        else "spokesperson" if _ends(word, "spokespersons")
-        else "outlet" if len(word) >= 2 and _ends(word, "outlet_suffixes")
-        and not _ends(word, "not_outlets")
-        else titled if (titled := _titled_name_kind(word)) in ("moderator", "spokesperson")
-        else "official" if _ends(word, "official_titles") or titled or _is_name(word)
-        else None
-    )
+    kind = ("asker" if word in lists["question_labels"]
+            else "official" if word in lists["answer_labels"]
+            else "moderator" if _ends(word, "moderators")
+            else "spokesperson" if _ends(word, "spokespersons")
+            else "outlet" if len(word) >= 2 and _ends(word, "outlet_suffixes")
+            and not _ends(word, "not_outlets")
+            else titled if (titled := _titled_name_kind(word)) in ("moderator", "spokesperson")
+            else "official" if _ends(word, "official_titles") or titled or _is_name(word)
+            else None)
     return None if kind is None else (kind, word)
 
 
@@ -434,9 +425,7 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
                 add("other", a, b)
         add("space", b, nxt)
     warnings = [ParseWarning(bisect_right(lines, x.start, key=lambda line: line[0]), x.start, x.end,
-                             text[x.start:x.end], "looks like a speaker label but is not one the "
-                             "parser knows; kept as a turn of role 'unknown'")
-                for x, _ in found if x.kind == "unknown"]
+                             text[x.start:x.end]) for x, _ in found if x.kind == "unknown"]
     turns: list[Turn] = []
     exchange = 0
     for index, (label, spans) in enumerate(found):

@@ -10,8 +10,7 @@ from online_economy.reference import read_csv
 def _table() -> dict[int, int]:
     """The code-point pairs (written ``U+5104``) of ``traditional_simplified.csv``."""
     frame = read_csv(paths.REFERENCE / "traditional_simplified.csv", ["traditional", "simplified"])
-    pairs = zip(frame["traditional"], frame["simplified"], strict=True)
-    return {int(t.removeprefix("U+"), 16): int(s.removeprefix("U+"), 16) for t, s in pairs}
+    return dict(frame.map(lambda code: int(code.removeprefix("U+"), 16)).itertuples(index=False))
 
 
 def to_simplified(text: str) -> str:

@@ -18,10 +18,10 @@ DEFAULT_MAX_BYTES = 20_000_000  # about a minute of work; raise it with max_byte
 _BOMS = {"utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),  # first: FF FE 00 00 is UTF-32
          "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)}
 _TEXT_BYTES = bytes(b for b in range(256) if 0x20 <= b != 0x7F or b in b"\t\n\r\f\v")
-_KINDS = ((stat.S_ISDIR, "is a directory, not a text file"),
-          (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
-          (lambda m: stat.S_ISCHR(m) or stat.S_ISBLK(m), "is a device, not a regular file"),
-          (stat.S_ISSOCK, "is a socket, not a regular file"))
+_NOT_REGULAR = {stat.S_IFDIR: "is a directory, not a text file",  # open() refuses a socket
+                stat.S_IFIFO: "is a named pipe (FIFO), not a regular file",
+                stat.S_IFCHR: "is a device, not a regular file",
+                stat.S_IFBLK: "is a device, not a regular file"}
 
 
 @dataclass(frozen=True)
@@ -106,42 +106,37 @@ def _size(n: int) -> str:
 
 
 def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``, checked before a byte is read.
-
-    Opened without blocking, so a FIFO with no writer cannot hang.
-    """
+    """The bytes of a regular file of at most ``max_bytes``, checked before a byte is read."""
     file = Path(path)
+    limit = f"more than the limit of {_size(max_bytes)} (raise it with --max-bytes)"
     try:
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO cannot hang
+        info = os.fstat(fd)
+        problem = _NOT_REGULAR.get(stat.S_IFMT(info.st_mode))
+        if problem is None and info.st_size > max_bytes:
+            problem = f"is {_size(info.st_size)}, {limit}"
+        if problem is not None:
+            os.close(fd)
+            raise InputError(f"{file}: {problem}")
+        with os.fdopen(fd, "rb") as stream:
+            data = stream.read(max_bytes + 1)
     except FileNotFoundError:
         missing = (f"is a symbolic link to {os.readlink(file)}, which does not exist"
                    if file.is_symlink() else "no such file")
         raise InputError(f"{file}: {missing}") from None
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise InputError(f"{file}: is a loop of symbolic links") from None
-        raise InputError(f"{file}: cannot read ({exc.strerror})") from None
-    info = os.fstat(fd)
-    limit = f"more than the limit of {_size(max_bytes)} (raise it with --max-bytes)"
-    problems = [message for test, message in _KINDS if test(info.st_mode)]
-    if info.st_size > max_bytes:
-        problems.append(f"is {_size(info.st_size)}, {limit}")
-    if problems:
-        os.close(fd)
-        raise InputError(f"{file}: {problems[0]}")
-    with os.fdopen(fd, "rb") as stream:
-        try:
-            data = stream.read(max_bytes + 1)
-        except OSError as exc:
-            raise InputError(f"{file}: cannot read ({exc.strerror})") from None
+        loop = exc.errno == errno.ELOOP
+        problem = "is a loop of symbolic links" if loop else f"cannot read ({exc.strerror})"
+        raise InputError(f"{file}: {problem}") from None
     if len(data) > max_bytes:
         raise InputError(f"{file}: is more than {_size(max_bytes)}, {limit}")
     return data
 
 
-def _decoded(data: bytes, shown: object, encoding: str | None = None) -> Transcript:
+def _decoded(data: bytes, path: Path, shown: object, encoding: str | None = None) -> Transcript:
+    """:func:`decode_bytes` recording ``path``; an error names ``shown``."""
     try:
-        return decode_bytes(data, encoding)
+        return replace(decode_bytes(data, encoding), path=path)
     except InputError as exc:
         raise InputError(f"{shown}: {exc}") from None
 
@@ -150,7 +145,7 @@ def read_transcript(path: str | Path, encoding: str | None = None,
                     max_bytes: int = DEFAULT_MAX_BYTES) -> Transcript:
     """Read and decode a transcript file (bytes are decoded here: no newline translation)."""
     file = Path(path)
-    return replace(_decoded(read_limited(file, max_bytes), file, encoding), path=file)
+    return _decoded(read_limited(file, max_bytes), file, file, encoding)
 
 
 def sha256_file(path: str | Path) -> str:
@@ -171,11 +166,10 @@ def load_raw(path: Path | None = None, provenance: Path | None = None) -> Transc
     try:
         expected = str(json.loads(provenance.read_text(encoding="utf-8"))["sha256"]).lower()
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        shown = _inside(provenance) or provenance
-        raise InputError(f"{shown}: no usable sha256 ({exc})") from None
+        raise InputError(f"{_inside(provenance) or provenance}: no usable sha256 ({exc})") from None
     data, inside = read_limited(path), _inside(path)
     if (actual := hashlib.sha256(data).hexdigest()) != expected:
         hint = f"restore it with: git checkout -- {inside}" if inside else ""
         raise InputError(f"{inside or path} has changed (sha256 {actual}, expected {expected}); "
                          f"{hint or 'restore its recorded bytes'}")
-    return replace(_decoded(data, inside or path), path=path)
+    return _decoded(data, path, inside or path)
