@@ -1,5 +1,5 @@
 """Outputs all-or-nothing, staged beside their targets and published together under a lock;
-Ctrl-C and SIGTERM as :class:`Interrupted` (one line ``interrupted``, status 130 or 143)."""
+Ctrl-C, SIGTERM and SIGHUP as :class:`Interrupted` (one line ``interrupted``, 130, 143, 129)."""
 
 import contextlib
 import errno
