@@ -14,6 +14,7 @@ import pandas as pd
 
 from online_economy import paths
 from online_economy.errors import InputError
+from online_economy.reference import read_lines
 from online_economy.simplified import to_simplified
 
 WHOLE_TEXT_ROLE = "text"  # the role of the one turn of :func:`whole_text`
@@ -164,11 +165,10 @@ def speaker_lists() -> dict[str, tuple[str, ...]]:
     """The ``[section]`` lists of ``data/reference/speaker_titles.txt`` (one entry a line)."""
     sections: dict[str, list[str]] = {}
     current: list[str] = []  # entries before the first [section] are skipped
-    lines = (paths.REFERENCE / "speaker_titles.txt").read_text(encoding="utf-8").splitlines()
-    for line in map(str.strip, lines):
+    for line in read_lines(paths.REFERENCE / "speaker_titles.txt"):
         if line.startswith("[") and line.endswith("]"):
             current = sections.setdefault(line[1:-1], [])
-        elif line and not line.startswith("#"):
+        else:
             current.append(line)
     return {name: tuple(entries) for name, entries in sections.items()}
 
@@ -176,8 +176,7 @@ def speaker_lists() -> dict[str, tuple[str, ...]]:
 @cache
 def furniture_patterns() -> tuple[re.Pattern[str], ...]:
     """The whole-line patterns in ``data/reference/page_furniture.txt``."""
-    lines = (paths.REFERENCE / "page_furniture.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(re.compile(s) for s in map(str.strip, lines) if s and not s.startswith("#"))
+    return tuple(map(re.compile, read_lines(paths.REFERENCE / "page_furniture.txt")))
 
 
 def is_furniture(line: str) -> bool:

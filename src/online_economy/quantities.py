@@ -1,7 +1,7 @@
 """Every stated quantity in a Chinese text, with exact character offsets.
 
-A regular expression built from ``data/reference`` (units.csv, measure_words.txt,
-qualifiers.csv, quantity_words.csv) finds candidates; rules tested in
+A regular expression built from ``data/reference`` (units.csv, qualifiers.csv,
+quantity_words.csv) finds candidates; rules tested in
 ``tests/test_quantities.py`` drop what states no amount: ordinals and names (第一, 周三, 4G),
 fractions and powers (三分之一, 10^5), 一 as an article (一家企业, not 一倍), digit strings and
 idioms (二〇二〇, 三番五次), years, dates and periods (2003年, 3月底, 前7个月, 10年来), bare
@@ -28,8 +28,9 @@ KINDS = ("count", "money", "percent", "percentage_points", "multiple", "weight",
 QUALIFIERS = ("approx", "over", "under")
 
 #: The lists of ``quantity_words.csv``: idioms, words that begin with a unit (年代), units of
-#: a period (前7个月) and words that end in a qualifier before a number (最近, 预约).
-WORD_LISTS = ("idiom", "not_unit", "period_unit", "not_qualifier")
+#: a period (前7个月), words that end in a qualifier before a number (最近, 预约) and measure
+#: words outside ``units.csv`` (列, 标箱).
+WORD_LISTS = ("idiom", "not_unit", "period_unit", "not_qualifier", "measure_word")
 
 _CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _DIGITS = "0123456789０１２３４５６７８９"
@@ -117,16 +118,9 @@ def load_units(path: Path | None = None) -> dict[str, Unit]:
 
 
 @lru_cache(maxsize=1)
-def load_measure_words(path: Path | None = None) -> dict[str, Unit]:
-    """Measure words outside ``units.csv`` (列, 标箱, 剂次): each its own unit, kind count."""
-    path = path or paths.REFERENCE / "measure_words.txt"
-    lines = [w.strip() for w in path.read_text(encoding="utf-8").splitlines()]
-    words: dict[str, Unit] = {}
-    for word in (w for w in lines if w and not w.startswith("#")):
-        if word in load_units() or word in words or any(c.isspace() or c.isdigit() for c in word):
-            raise InputError(f"{path.name}: bad or duplicate measure word {word!r}")
-        words[word] = Unit(word, word, Decimal(1), "count")
-    return words
+def load_measure_words() -> dict[str, Unit]:
+    """The measure words of ``quantity_words.csv`` (列, 标箱, 剂次): each its unit, kind count."""
+    return {w: Unit(w, w, Decimal(1), "count") for w in load_word_lists()["measure_word"]}
 
 
 @lru_cache(maxsize=1)
@@ -143,6 +137,9 @@ def load_word_lists(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     bad = ~frame["list"].isin(WORD_LISTS) | ~frame["word"].str.fullmatch(r"\S+")
     bad |= frame.duplicated(["list", "word"])
     reject(frame, bad, "unknown list, or bad or repeated word {!r}", frame["word"])
+    measure = frame["list"] == "measure_word"
+    bad = measure & (frame["word"].isin(load_units()) | frame["word"].str.contains(r"\d"))
+    reject(frame, bad, "measure word {!r} is a surface of units.csv or has a digit", frame["word"])
     return {name: tuple(frame.loc[frame["list"] == name, "word"]) for name in WORD_LISTS}
 
 

@@ -1,4 +1,4 @@
-"""The one reader of the project's CSV data (data/reference, data/external)."""
+"""The one reader of the data files (data/reference, data/external): word lists and CSV."""
 
 import csv
 import io
@@ -11,27 +11,37 @@ import pandas as pd
 from online_economy.errors import InputError
 
 
-def read_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
-    """The CSV at ``path`` (UTF-8 without BOM, header ``columns``, full rows) as text cells;
-    parsed once per version (mtime, size), so edits are seen, and a copy for each caller."""
+def read_text(path: Path) -> str:
+    """The text of the file at ``path``, which must be UTF-8 without a byte-order mark."""
     path = Path(path)
     try:
-        stat = path.stat()
-        return _parse(path, stat.st_mtime_ns, stat.st_size, tuple(columns)).copy()
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path.name} ({exc.strerror or exc})") from None
-
-
-@lru_cache(maxsize=64)
-def _parse(path: Path, _mtime_ns: int, _size: int, columns: tuple[str, ...]) -> pd.DataFrame:
-    raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raise InputError(f"{path.name}: starts with a byte-order mark (save it as UTF-8 "
                          "without BOM)")
     try:
-        rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path.name}: not UTF-8 (byte {exc.start})") from None
+
+
+def read_lines(path: Path) -> list[str]:
+    """The stripped lines of a word list (:func:`read_text`), without blank and ``#`` lines."""
+    lines = (line.strip() for line in read_text(path).splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def read_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
+    """The CSV at ``path`` (:func:`read_text`, header ``columns``, full rows) as text cells;
+    parsed once per content, so edits are seen, and a copy for each caller."""
+    return _parse(Path(path), read_text(path), tuple(columns)).copy()
+
+
+@lru_cache(maxsize=64)
+def _parse(path: Path, text: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows or tuple(rows[0]) != columns:
         raise InputError(f"{path.name}: header must be {','.join(columns)}")
     for line, row in enumerate(rows[1:], start=2):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from online_economy import paths
 from online_economy.errors import InputError
+from online_economy.reference import read_lines, read_text
 
 DEFAULT_USERDICT = paths.REFERENCE / "userdict.txt"
 DEFAULT_STOPWORDS = paths.REFERENCE / "stopwords.txt"
@@ -39,24 +40,16 @@ with quiet_jieba():
     import jieba
 
 
-def _lines(path: Path, what: str) -> list[str]:
-    try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {what} {path}: {exc}") from exc
-
-
 def load_stopwords(path: Path = DEFAULT_STOPWORDS) -> frozenset[str]:
     """Read a stop-word file: one word a line; ``#`` comments and blank lines skipped."""
-    lines = _lines(path, "stop words")
-    return frozenset(s for line in lines if (s := line.strip()) and not s.startswith("#"))
+    return frozenset(read_lines(path))
 
 
 def load_userdict_words(path: Path = DEFAULT_USERDICT) -> list[str]:
     """The words of a jieba user dictionary, every line checked to be ``word freq tag``."""
     # jieba would take a comment for a word; a zero frequency changes its global HMM state
     words = []
-    for number, line in enumerate(_lines(path, "user dictionary"), 1):
+    for number, line in enumerate(read_text(path).splitlines(), 1):
         if not (match := _USERDICT_LINE.fullmatch(line)):
             raise InputError(f"{path}:{number}: expected 'word freq tag', got {line!r}")
         words.append(match[1])
