@@ -371,8 +371,12 @@ def test_speaker_lists_are_read_by_section(tmp_path: Path, monkeypatch: pytest.M
     speaker_lists.cache_clear()
     try:
         assert speaker_lists() == {"a": ("x",), "b": ("y", "z")}
+        furniture_patterns.cache_clear()
+        with pytest.raises(InputError, match=r"^cannot read page_furniture\.txt"):
+            furniture_patterns()
     finally:
         speaker_lists.cache_clear()
+        furniture_patterns.cache_clear()
 
 
 def test_speaker_titles_has_no_entry_before_its_first_section() -> None:

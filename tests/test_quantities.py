@@ -328,6 +328,8 @@ def test_bad_reference_files_are_refused() -> None:
             "word.csv": ("list,word,meaning_en\nidiom,三番 五次,x\n", load_word_lists),
             "twice.csv": ("list,word,meaning_en\nidiom,三番五次,x\nidiom,三番五次,y\n",
                           load_word_lists),
+            "unit.csv": ("list,word,meaning_en\nmeasure_word,家,x\n", load_word_lists),
+            "digit.csv": ("list,word,meaning_en\nmeasure_word,2列,x\n", load_word_lists),
         }
         for name, (content, loader) in cases.items():
             (folder / name).write_text(content, encoding="utf-8")
