@@ -25,6 +25,7 @@ from online_economy.parse import (
     split_sentences,
     whole_text,
 )
+from online_economy.reference import read_lines
 from online_economy.source import load_raw, read_transcript
 from online_economy.tables import quantities_table
 
@@ -380,9 +381,8 @@ def test_speaker_lists_are_read_by_section(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_speaker_titles_has_no_entry_before_its_first_section() -> None:
-    lines = (paths.REFERENCE / "speaker_titles.txt").read_text(encoding="utf-8").splitlines()
-    entries = [line for line in map(str.strip, lines) if line and not line.startswith("#")]
-    assert entries[0].startswith("[") and entries[0].endswith("]")
+    first = read_lines(paths.REFERENCE / "speaker_titles.txt")[0]
+    assert first.startswith("[") and first.endswith("]")
 
 
 @pytest.mark.parametrize(

@@ -15,16 +15,14 @@ def read_text(path: Path) -> str:
     """The text of the file at ``path``, which must be UTF-8 without a byte-order mark."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise InputError(f"cannot read {path.name} ({exc.strerror or exc})") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise InputError(f"{path.name}: starts with a byte-order mark (save it as UTF-8 "
-                         "without BOM)")
-    try:
-        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path.name}: not UTF-8 (byte {exc.start})") from None
+    if text.startswith("\ufeff"):
+        raise InputError(f"{path.name}: starts with a byte-order mark (save it without BOM)")
+    return text
 
 
 def read_lines(path: Path) -> list[str]:
