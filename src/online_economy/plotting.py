@@ -49,9 +49,8 @@ def _by_category(column: str) -> dict[str, str]:
     """Category id -> its ``column`` in categories.csv ("" where empty)."""
     from online_economy.taxonomy import load_categories
 
-    cats = load_categories()
-    pairs = zip(cats["id"], cats[column], strict=True)
-    return {str(i): v if isinstance(v, str) else "" for i, v in pairs}
+    cats = load_categories().fillna("")
+    return dict(zip(cats["id"].astype(str), cats[column], strict=True))
 
 
 def category_colours() -> dict[str, str]:
@@ -64,31 +63,25 @@ def category_hatches() -> dict[str, str]:
     return {**_by_category("hatch"), UNPLACED: ""}
 
 
-def save_figure(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path]:
-    """Write ``<name>.png`` and ``<name>.svg`` (to reports/figures) byte-for-byte reproducibly."""
+def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
+    """Write ``<name>.png`` and ``<name>.svg`` (to reports/figures) byte-for-byte reproducibly,
+    close ``fig`` and return the PNG: a cell ending in ``show_figure(fig, "01-name")`` shows the
+    file written, each format drawn once."""
     import matplotlib as mpl
+    from IPython.display import Image
+    from matplotlib import pyplot as plt
 
     if not _NAME.match(name):
         raise InputError(f"figure name {name!r} must be letters, digits, '_', '-' or '.'")
     target = folder if folder is not None else paths.FIGURES
     target.mkdir(parents=True, exist_ok=True)
-    png, svg = target / f"{name}.png", target / f"{name}.svg"
+    png = target / f"{name}.png"
     with mpl.rc_context({"svg.hashsalt": "online-economy", "svg.fonttype": "path"}):
         fig.savefig(png, format="png", metadata={"Software": None})
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    return png, svg
-
-
-def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
-    """Save ``fig`` (:func:`save_figure`), close it and return the PNG: a cell ending in
-    ``show_figure(fig, "01-name")`` shows the file written, drawn once per format only."""
-    from IPython.display import Image
-    from matplotlib import pyplot as plt
-
-    png, _ = save_figure(fig, name, folder)
-    width = round(fig.get_figwidth() * float(plt.rcParams["figure.dpi"]))
+        fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    return Image(data=png.read_bytes(), format="png", width=width)
+    return Image(data=png.read_bytes(), format="png",
+                 width=round(fig.get_figwidth() * float(plt.rcParams["figure.dpi"])))
 
 
 def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
@@ -98,7 +91,7 @@ def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
     from matplotlib.transforms import Bbox
 
     def below_axes(renderer: RendererBase) -> Bbox:
-        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+        boxes = [ax.get_tightbbox(renderer, bbox_extra_artists=[]) for ax in fig.axes]
         boxes = [box for box in boxes if box is not None]
         return Bbox.union(boxes) if boxes else fig.bbox
 
