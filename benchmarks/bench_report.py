@@ -34,7 +34,7 @@ async def one_kernel(cwd: Path) -> None:
     kc = km.client()
     kc.start_channels()
     try:
-        await kc.wait_for_ready(timeout=report.STARTUP_TIMEOUT)
+        await kc.wait_for_ready(timeout=120)
         reply = await kc.execute_interactive(IMPORTS, timeout=300, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"the imports failed: {reply['content'].get('evalue')}")

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
     from matplotlib.text import Text
-    from matplotlib.transforms import Bbox
 
 # Keep matplotlib's font cache inside the repo if matplotlib is not imported yet.
 os.environ.setdefault("MPLCONFIGDIR", str(paths.CACHE / "matplotlib"))
@@ -26,10 +25,8 @@ FONT_FAMILY = "OE Noto Sans SC"
 UNPLACED = "unplaced"
 SOURCE_TEXT = "Source: Shanghai municipal government press conference, 13 April 2020 (transcript)."
 #: For charts that show all twelve domains: the full list is seen only in reposts.
-SOURCE_WITH_PLAN = (
-    "Source: Shanghai municipal government press conference, 13 April 2020 (transcript); "
-    "list of the twelve domains: reposts of the action plan, unconfirmed (docs/sources.md)."
-)
+SOURCE_WITH_PLAN = (SOURCE_TEXT.removesuffix(".") + "; list of the twelve domains: reposts of the "
+                    "action plan, unconfirmed (docs/sources.md).")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -95,9 +92,7 @@ def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
         boxes = [box for box in boxes if box is not None]
         return Bbox.union(boxes) if boxes else fig.bbox
 
-    note = Annotation(
-        text, xy=(0, 0), xycoords=below_axes, xytext=(0, -6), textcoords="offset points",
-        ha="left", va="top", fontsize=7, color="#555555",
-    )
+    note = Annotation(text, xy=(0, 0), xycoords=below_axes, xytext=(0, -6), ha="left", va="top",
+                      textcoords="offset points", fontsize=7, color="#555555")
     fig.add_artist(note)
     return note

@@ -1,5 +1,4 @@
-"""The main command: processed tables, every notebook re-run, an offline HTML site
-(``python -m online_economy.report [--in-place] [--jobs N] [--no-execute] ...``)."""
+"""The main command: processed tables, every notebook re-run, an offline HTML site."""
 
 import argparse
 import asyncio
@@ -15,29 +14,25 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from online_economy import paths, source
-from online_economy.cli import run_command
+from online_economy.cli import OneLineParser, run_command
 from online_economy.errors import InputError
 from online_economy.publish import Interrupted, Publication, check_folder, exit_quietly
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
-CELL_TIMEOUT = 600  # seconds for one cell
-STARTUP_TIMEOUT = 120  # seconds for a kernel to start
 _QUIET = logging.Logger("online_economy.report.kernels", logging.CRITICAL + 1)  # says nothing
 
-# Run silently in each kernel first: the notebooks' figures and tables go to staging folders;
-# the common imports (and matplotlib's font cache) are done while the tables are written.
-KERNEL_SETUP = ("import online_economy.paths as _oe_paths, pathlib as _oe_pathlib\n"
-                "_oe_paths.FIGURES = _oe_pathlib.Path({figures!r})\n"
-                "_oe_paths.PROCESSED = _oe_pathlib.Path({processed!r})\n"
-                "del _oe_paths, _oe_pathlib\n"
-                "import matplotlib.pyplot, pandas\n")
+# Run silently in each kernel first: staging folders for figures and tables, the common imports.
+KERNEL_SETUP = ("import matplotlib.pyplot, pandas, pathlib, online_economy.paths as _oe_paths\n"
+                "_oe_paths.FIGURES = pathlib.Path({figures!r})\n"
+                "_oe_paths.PROCESSED = pathlib.Path({processed!r})\n"
+                "del matplotlib, pandas, pathlib, _oe_paths\n")
 
 
 class NotebookFailed(Exception):
@@ -92,10 +87,9 @@ class _Client(NotebookClient):
 
 async def execute_notebook(path: Path, setup: str = "",
                            ready: Future[Any] | None = None) -> nbformat.NotebookNode:
-    """Run a notebook in a fresh kernel (cwd: its folder), ``setup``, then its cells once
-    ``ready`` is done; or NotebookFailed."""
+    """Run a notebook in a fresh kernel (cwd: its folder): ``setup``, cells after ``ready``."""
     nb, begun = read_notebook(path), []  # the cells begun: if one fails, it is the last
-    client = _Client(nb, kernel_manager(), timeout=CELL_TIMEOUT, startup_timeout=STARTUP_TIMEOUT,
+    client = _Client(nb, kernel_manager(), timeout=600, startup_timeout=120,  # seconds
                      record_timing=False, log=_QUIET, shutdown_kernel="immediate",
                      resources={"metadata": {"path": str(path.parent)}},
                      on_cell_start=lambda cell, cell_index: begun.append(cell_index))
@@ -112,10 +106,8 @@ async def execute_notebook(path: Path, setup: str = "",
             cell = nb.cells[begun[-1]]
             lines = cell.source.splitlines()
             blank = next((i for i, line in enumerate(lines) if line.strip()), 0)
-            tb = "\n".join(line for out in cell.outputs if out.output_type == "error"
-                           for line in out.traceback)
-            frames = re.findall(rf"Cell In\[{cell.execution_count}\], line (\d+)",
-                                re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", tb))  # IPython's names
+            frames = re.findall(rf"Cell In\[{cell.execution_count}\], line (\d+)",  # IPython's
+                                re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", str(exc)))  # traceback
             number = int(frames[-1]) + blank if frames else None  # IPython skips leading blanks
             shown = number - 1 if number and number <= len(lines) else blank  # or the first
             text = lines[shown].strip() if lines else ""
@@ -133,7 +125,7 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
     seconds)`` in order; a failure cancels those after it (blamed first)."""
     meta = [read_notebook(path).metadata.get("online_economy", {}) for path in notebooks]
     needs = [{k for k, p in enumerate(notebooks) if p.stem in m.get("needs", [])} for m in meta]
-    wanted = set().union(*needs)
+    wanted = set().union(*needs)  # these first, then those that need others, then the rest
     order = sorted(range(len(notebooks)), key=lambda i: (i not in wanted, not needs[i], i))
     turn, waiting, running, ended = asyncio.Condition(), set(order), set(), set()
 
@@ -174,14 +166,9 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise InputError(message)
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command-line options (InputError on bad ones)."""
-    p = _Parser(prog="python -m online_economy.report", description=__doc__.splitlines()[0])
+    p = OneLineParser(prog="python -m online_economy.report", description=__doc__.splitlines()[0])
     p.add_argument("--in-place", action="store_true", help="write the executed notebooks back")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks run at once")
     p.add_argument("--no-execute", action="store_true", help="render the stored outputs only")
@@ -266,9 +253,8 @@ def run(args: argparse.Namespace) -> int:
                            processed, transcript)
         publication.publish()
     shown = [os.path.relpath(p) for p in (args.html / "index.html", args.processed, args.figures)]
-    print(f"tables: {len(written)} written to {shown[1]}")
-    print(f"done in {time.perf_counter() - start:.1f} s: site {shown[0]}, tables {shown[1]}, "
-          f"figures {shown[2]}")
+    print(f"done in {time.perf_counter() - start:.1f} s: site {shown[0]}, {len(written)} tables"
+          f" in {shown[1]}, figures {shown[2]}")
     return 0
 
 
