@@ -89,8 +89,9 @@ async def execute_notebook(path: Path, setup: str = "",
                            ready: Future[Any] | None = None) -> nbformat.NotebookNode:
     """Run a notebook in a fresh kernel (cwd: its folder): ``setup``, cells after ``ready``."""
     nb, begun = read_notebook(path), []  # the cells begun: if one fails, it is the last
-    client = _Client(nb, kernel_manager(), timeout=600, startup_timeout=120,  # seconds
-                     record_timing=False, log=_QUIET, shutdown_kernel="immediate",
+    client = _Client(nb, kernel_manager(), timeout=600, startup_timeout=120, record_timing=False,
+                     log=_QUIET, shutdown_kernel="immediate",  # and no SQLite input history:
+                     extra_arguments=["--HistoryManager.enabled=False"],
                      resources={"metadata": {"path": str(path.parent)}},
                      on_cell_start=lambda cell, cell_index: begun.append(cell_index))
     client.setup, client.ready = setup, ready
@@ -152,8 +153,7 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
                 later.cancel()
             raise
 
-    # Nothing is printed about the tasks a Ctrl-C stops.
-    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
+    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)  # Ctrl-C: quiet
     tasks = [asyncio.ensure_future(one(i, path)) for i, path in enumerate(notebooks)]
     try:
         if ready is not None:  # its error, if any, is the one to report
