@@ -70,9 +70,8 @@ def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
 
     if not _NAME.match(name):
         raise InputError(f"figure name {name!r} must be letters, digits, '_', '-' or '.'")
-    target = folder if folder is not None else paths.FIGURES
-    target.mkdir(parents=True, exist_ok=True)
-    png = target / f"{name}.png"
+    png = (folder if folder is not None else paths.FIGURES) / f"{name}.png"
+    png.parent.mkdir(parents=True, exist_ok=True)
     with mpl.rc_context({"svg.hashsalt": "online-economy", "svg.fonttype": "path"}):
         fig.savefig(png, format="png", metadata={"Software": None})
         fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None, "Creator": None})

@@ -123,14 +123,14 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
                       setup: str = "", ready: Future[Any] | None = None) -> None:
     """Run the notebooks, ``jobs`` kernels at once, their cells once ``ready`` is done; those
     others ``need`` first, and those the moment their needs end. Call ``done(i, path, nb,
-    seconds)`` in order; a failure cancels those after it (blamed first)."""
+    seconds)`` as each ends; a failure cancels those after it (the first in order is raised)."""
     meta = [read_notebook(path).metadata.get("online_economy", {}) for path in notebooks]
     needs = [{k for k, p in enumerate(notebooks) if p.stem in m.get("needs", [])} for m in meta]
     wanted = set().union(*needs)  # these first, then those that need others, then the rest
     order = sorted(range(len(notebooks)), key=lambda i: (i not in wanted, not needs[i], i))
     turn, waiting, running, ended = asyncio.Condition(), set(order), set(), set()
 
-    async def one(i: int, path: Path) -> tuple[nbformat.NotebookNode, float]:
+    async def one(i: int, path: Path) -> None:
         try:
             async with turn:  # a free kernel goes to the first in ``order`` whose needs ended
                 try:
@@ -142,12 +142,13 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
                     turn.notify_all()
             start = time.perf_counter()
             try:
-                return await execute_notebook(path, setup, ready), time.perf_counter() - start
+                nb = await execute_notebook(path, setup, ready)
             finally:
                 async with turn:
                     running.remove(i)
                     ended.add(i)
                     turn.notify_all()
+            done(i, path, nb, time.perf_counter() - start)
         except Exception:
             for later in tasks[i + 1:]:
                 later.cancel()
@@ -158,8 +159,8 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
     try:
         if ready is not None:  # its error, if any, is the one to report
             await asyncio.wrap_future(ready)
-        for i, (path, task) in enumerate(zip(notebooks, tasks, strict=True)):
-            done(i, path, *await task)
+        for task in tasks:
+            await task
     finally:
         for task in tasks:
             task.cancel()
@@ -222,16 +223,16 @@ def run(args: argparse.Namespace) -> int:
         worker = ThreadPoolExecutor(max_workers=1)  # shut down (pending work cancelled) first:
         publication.callback(worker.shutdown, cancel_futures=True)
         prepared = worker.submit(_prepare, processed)  # while the kernels start
-        pages = []
+        pages: dict[int, Future[Any]] = {}  # by notebook, rendered as each one ends
 
         def page(i: int, path: Path, nb: nbformat.NotebookNode, seconds: float = -1) -> None:
+            pages[i] = worker.submit(prepared.result()[-1], path, nb)
             note = "stored outputs" if seconds < 0 else f"ok  {seconds:.1f} s"
-            print(f"[{i + 1}/{len(notebooks)}] {path.name}  {note}", flush=True)
+            print(f"[{len(pages)}/{len(notebooks)}] {path.name}  {note}", flush=True)
             if in_place is not None:  # staged when its bytes (as nbformat writes them) change
                 data = (nbformat.writes(nb).rstrip("\n") + "\n").encode()
                 if path.read_bytes() != data:
                     (in_place / path.name).write_bytes(data)
-            pages.append(worker.submit(prepared.result()[-1], path, nb))
 
         if args.no_execute:
             for i, path in enumerate(notebooks):
@@ -249,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
 
         written, terms, transcript, _ = prepared.result()
         found = [] if (processed / website.FINDINGS_JSON).is_file() else findings.key_findings()
-        website.write_site([future.result() for future in pages], html, found, figures, terms,
+        website.write_site([pages[i].result() for i in sorted(pages)], html, found, figures, terms,
                            processed, transcript)
         publication.publish()
     shown = [os.path.relpath(p) for p in (args.html / "index.html", args.processed, args.figures)]
