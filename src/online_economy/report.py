@@ -128,15 +128,15 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
     needs = [{k for k, p in enumerate(notebooks) if p.stem in m.get("needs", [])} for m in meta]
     wanted = set().union(*needs)  # these first, then those that need others, then the rest
     order = sorted(range(len(notebooks)), key=lambda i: (i not in wanted, not needs[i], i))
-    turn, waiting, running, ended = asyncio.Condition(), set(order), set(), set()
+    turn, waiting, started, ended = asyncio.Condition(), set(order), set(), set()
 
     async def one(i: int, path: Path) -> None:
         try:
             async with turn:  # a free kernel goes to the first in ``order`` whose needs ended
                 try:
-                    await turn.wait_for(lambda: len(running) < jobs and i == min(
+                    await turn.wait_for(lambda: len(started - ended) < jobs and i == min(
                         (j for j in waiting if ended >= needs[j]), key=order.index, default=-1))
-                    running.add(i)
+                    started.add(i)
                 finally:
                     waiting.remove(i)
                     turn.notify_all()
@@ -145,7 +145,6 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
                 nb = await execute_notebook(path, setup, ready)
             finally:
                 async with turn:
-                    running.remove(i)
                     ended.add(i)
                     turn.notify_all()
             done(i, path, nb, time.perf_counter() - start)
@@ -171,7 +170,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command-line options (InputError on bad ones)."""
     p = OneLineParser(prog="python -m online_economy.report", description=__doc__.splitlines()[0])
     p.add_argument("--in-place", action="store_true", help="write the executed notebooks back")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks run at once")
+    p.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1,  # keeps the cores busy
+                   help="notebooks run at once (default: one more than the cores)")
     p.add_argument("--no-execute", action="store_true", help="render the stored outputs only")
     p.add_argument("--notebooks", default=paths.ROOT / "notebooks", help="folder of NN-*.ipynb")
     p.add_argument("--html", default=paths.REPORTS / "html", help="where the HTML site goes")
