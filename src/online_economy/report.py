@@ -48,7 +48,7 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def kernel_env() -> dict[str, str]:
-    """The kernels' environment: IPython and matplotlib state under CACHE, MPLBACKEND unset."""
+    """Kernel environment: IPython, matplotlib state in CACHE; MPLBACKEND unset (inline figures)."""
     env = {name: value for name, value in os.environ.items() if name != "MPLBACKEND"}
     return {"IPYTHONDIR": str(paths.CACHE / "ipython"),
             "MPLCONFIGDIR": str(paths.CACHE / "matplotlib"), **env}
@@ -167,7 +167,7 @@ async def execute_all(notebooks: Sequence[Path], jobs: int,
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command-line options (InputError on bad ones)."""
+    """The command-line options; bad ones are one ``error:`` line and status 2."""
     p = OneLineParser(prog="python -m online_economy.report", description=__doc__.splitlines()[0])
     p.add_argument("--in-place", action="store_true", help="write the executed notebooks back")
     p.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1,  # keeps the cores busy
