@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
     from matplotlib.text import Text
-    from matplotlib.transforms import Bbox
 
 # Keep matplotlib's font cache inside the repo if matplotlib is not imported yet.
 os.environ.setdefault("MPLCONFIGDIR", str(paths.CACHE / "matplotlib"))
@@ -26,10 +25,8 @@ FONT_FAMILY = "OE Noto Sans SC"
 UNPLACED = "unplaced"
 SOURCE_TEXT = "Source: Shanghai municipal government press conference, 13 April 2020 (transcript)."
 #: For charts that show all twelve domains: the full list is seen only in reposts.
-SOURCE_WITH_PLAN = (
-    "Source: Shanghai municipal government press conference, 13 April 2020 (transcript); "
-    "list of the twelve domains: reposts of the action plan, unconfirmed (docs/sources.md)."
-)
+SOURCE_WITH_PLAN = (SOURCE_TEXT.removesuffix(".") + "; list of the twelve domains: reposts of the "
+                    "action plan, unconfirmed (docs/sources.md).")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -49,9 +46,8 @@ def _by_category(column: str) -> dict[str, str]:
     """Category id -> its ``column`` in categories.csv ("" where empty)."""
     from online_economy.taxonomy import load_categories
 
-    cats = load_categories()
-    pairs = zip(cats["id"], cats[column], strict=True)
-    return {str(i): v if isinstance(v, str) else "" for i, v in pairs}
+    cats = load_categories().fillna("")
+    return dict(zip(cats["id"].astype(str), cats[column], strict=True))
 
 
 def category_colours() -> dict[str, str]:
@@ -64,31 +60,24 @@ def category_hatches() -> dict[str, str]:
     return {**_by_category("hatch"), UNPLACED: ""}
 
 
-def save_figure(fig: Figure, name: str, folder: Path | None = None) -> tuple[Path, Path]:
-    """Write ``<name>.png`` and ``<name>.svg`` (to reports/figures) byte-for-byte reproducibly."""
-    import matplotlib as mpl
-
-    if not _NAME.match(name):
-        raise InputError(f"figure name {name!r} must be letters, digits, '_', '-' or '.'")
-    target = folder if folder is not None else paths.FIGURES
-    target.mkdir(parents=True, exist_ok=True)
-    png, svg = target / f"{name}.png", target / f"{name}.svg"
-    with mpl.rc_context({"svg.hashsalt": "online-economy", "svg.fonttype": "path"}):
-        fig.savefig(png, format="png", metadata={"Software": None})
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    return png, svg
-
-
 def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
-    """Save ``fig`` (:func:`save_figure`), close it and return the PNG: a cell ending in
-    ``show_figure(fig, "01-name")`` shows the file written, drawn once per format only."""
+    """Write ``<name>.png`` and ``<name>.svg`` (to reports/figures) byte-for-byte reproducibly,
+    close ``fig`` and return the PNG: a cell ending in ``show_figure(fig, "01-name")`` shows the
+    file written, each format drawn once."""
+    import matplotlib as mpl
     from IPython.display import Image
     from matplotlib import pyplot as plt
 
-    png, _ = save_figure(fig, name, folder)
-    width = round(fig.get_figwidth() * float(plt.rcParams["figure.dpi"]))
+    if not _NAME.match(name):
+        raise InputError(f"figure name {name!r} must be letters, digits, '_', '-' or '.'")
+    png = (folder if folder is not None else paths.FIGURES) / f"{name}.png"
+    png.parent.mkdir(parents=True, exist_ok=True)
+    with mpl.rc_context({"svg.hashsalt": "online-economy", "svg.fonttype": "path"}):
+        fig.savefig(png, format="png", metadata={"Software": None})
+        fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    return Image(data=png.read_bytes(), format="png", width=width)
+    return Image(data=png.read_bytes(), format="png",
+                 width=round(fig.get_figwidth() * float(plt.rcParams["figure.dpi"])))
 
 
 def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
@@ -98,13 +87,11 @@ def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
     from matplotlib.transforms import Bbox
 
     def below_axes(renderer: RendererBase) -> Bbox:
-        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+        boxes = [ax.get_tightbbox(renderer, bbox_extra_artists=[]) for ax in fig.axes]
         boxes = [box for box in boxes if box is not None]
         return Bbox.union(boxes) if boxes else fig.bbox
 
-    note = Annotation(
-        text, xy=(0, 0), xycoords=below_axes, xytext=(0, -6), textcoords="offset points",
-        ha="left", va="top", fontsize=7, color="#555555",
-    )
+    note = Annotation(text, xy=(0, 0), xycoords=below_axes, xytext=(0, -6), ha="left", va="top",
+                      textcoords="offset points", fontsize=7, color="#555555")
     fig.add_artist(note)
     return note

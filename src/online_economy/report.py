@@ -1,8 +1,8 @@
-"""The main command: processed tables, every notebook re-run, an offline HTML site
-(``python -m online_economy.report [--in-place] [--jobs N] [--no-execute] ...``)."""
+"""The main command: processed tables, every notebook re-run, an offline HTML site."""
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import re
@@ -11,31 +11,28 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
-from online_economy import paths
-from online_economy.cli import run_command
+from online_economy import paths, source
+from online_economy.cli import OneLineParser, run_command
 from online_economy.errors import InputError
 from online_economy.publish import Interrupted, Publication, check_folder, exit_quietly
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
-CELL_TIMEOUT = 600  # seconds for one cell
-STARTUP_TIMEOUT = 120  # seconds for a kernel to start
 _QUIET = logging.Logger("online_economy.report.kernels", logging.CRITICAL + 1)  # says nothing
 
-# Run silently in each kernel first: the notebooks' figures and tables go to staging folders.
-KERNEL_SETUP = ("import online_economy.paths as _oe_paths, pathlib as _oe_pathlib\n"
-                "_oe_paths.FIGURES = _oe_pathlib.Path({figures!r})\n"
-                "_oe_paths.PROCESSED = _oe_pathlib.Path({processed!r})\n"
-                "del _oe_paths, _oe_pathlib\n")
+# Run silently in each kernel first: staging folders for figures and tables, the common imports.
+KERNEL_SETUP = ("import matplotlib.pyplot, pandas, pathlib, online_economy.paths as _oe_paths\n"
+                "_oe_paths.FIGURES = pathlib.Path({figures!r})\n"
+                "_oe_paths.PROCESSED = pathlib.Path({processed!r})\n"
+                "del matplotlib, pandas, pathlib, _oe_paths\n")
 
 
 class NotebookFailed(Exception):
@@ -51,18 +48,10 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def kernel_env() -> dict[str, str]:
-    """The kernels' environment: IPython and matplotlib state under CACHE, inline figures
-    (MPLBACKEND=Agg, which the Makefile exports, would suppress them)."""
+    """Kernel environment: IPython, matplotlib state in CACHE; MPLBACKEND unset (inline figures)."""
     env = {name: value for name, value in os.environ.items() if name != "MPLBACKEND"}
     return {"IPYTHONDIR": str(paths.CACHE / "ipython"),
             "MPLCONFIGDIR": str(paths.CACHE / "matplotlib"), **env}
-
-
-def warm_matplotlib_cache(env: dict[str, str]) -> None:
-    """Build matplotlib's font cache once, quietly, so no notebook shows that message."""
-    if not any(Path(env["MPLCONFIGDIR"]).glob("fontlist-*.json")):
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
 def kernel_manager() -> AsyncKernelManager:
@@ -74,40 +63,38 @@ def kernel_manager() -> AsyncKernelManager:
 
 
 class _Client(NotebookClient):
-    """Runs ``setup`` first, remembers the failing cell, leaves Ctrl-C to the command."""
+    """Runs ``setup``, then the cells once ``ready`` is done; leaves Ctrl-C to the command."""
 
     setup = ""
-    failed_at: int | None = None
+    ready: Future[Any] | None = None
 
     @asynccontextmanager
     async def async_setup_kernel(self, **kwargs: Any) -> AsyncIterator[None]:
-        """Start the kernel and run ``setup``; always kill it at the end (nothing is left to
-        do in it, and a polite shutdown costs about a second)."""
+        """Start the kernel, run ``setup``, await ``ready``; kill the kernel at the end."""
         try:
             await self.async_start_new_kernel(**kwargs)
             kc = await self.async_start_new_kernel_client()
             reply = await self.async_wait_for_reply(kc.execute(self.setup, silent=True)) or {}
             if reply.get("content", {}).get("status") != "ok":
                 raise RuntimeError(f"kernel setup failed: {reply.get('content', {}).get('evalue')}")
+            if self.ready is not None:
+                await asyncio.wrap_future(self.ready)
             yield
         finally:
             if self.km is not None:
                 await asyncio.shield(self._async_cleanup_kernel())
 
-    async def async_execute_cell(self, cell: Any, cell_index: int, *args: Any, **kw: Any) -> Any:
-        self.failed_at = cell_index  # until it succeeds
-        done = await super().async_execute_cell(cell, cell_index, *args, **kw)
-        self.failed_at = None
-        return done
 
-
-async def execute_notebook(path: Path, setup: str = "") -> nbformat.NotebookNode:
-    """Run a notebook in a fresh kernel (cwd: its folder), ``setup`` first, or NotebookFailed."""
-    nb = read_notebook(path)
-    client = _Client(nb, kernel_manager(), timeout=CELL_TIMEOUT, startup_timeout=STARTUP_TIMEOUT,
-                     record_timing=False, log=_QUIET, shutdown_kernel="immediate",
-                     resources={"metadata": {"path": str(path.parent)}})
-    client.setup = setup
+async def execute_notebook(path: Path, setup: str = "",
+                           ready: Future[Any] | None = None) -> nbformat.NotebookNode:
+    """Run a notebook in a fresh kernel (cwd: its folder): ``setup``, cells after ``ready``."""
+    nb, begun = read_notebook(path), []  # the cells begun: if one fails, it is the last
+    client = _Client(nb, kernel_manager(), timeout=600, startup_timeout=120, record_timing=False,
+                     log=_QUIET, shutdown_kernel="immediate",  # and no SQLite input history:
+                     extra_arguments=["--HistoryManager.enabled=False"],
+                     resources={"metadata": {"path": str(path.parent)}},
+                     on_cell_start=lambda cell, cell_index: begun.append(cell_index))
+    client.setup, client.ready = setup, ready
     try:
         return await client.async_execute(
             env=kernel_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -116,20 +103,16 @@ async def execute_notebook(path: Path, setup: str = "") -> nbformat.NotebookNode
         if ename == "KeyboardInterrupt":  # the kernel was sent Ctrl-C itself
             raise Interrupted() from None
         where = ""
-        if client.failed_at is not None:  # the line: the cell's innermost traceback frame
-            cell, number = nb.cells[client.failed_at], None
+        if begun:  # the line: the innermost frame of this cell in its traceback
+            cell = nb.cells[begun[-1]]
             lines = cell.source.splitlines()
             blank = next((i for i, line in enumerate(lines) if line.strip()), 0)
-            errors = [out.traceback for out in cell.outputs if out.output_type == "error"]
-            if isinstance(exc, CellExecutionError) and errors:
-                tb = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", "\n".join(errors[-1]))
-                frames = re.findall(r"Cell In\[(\d+)\], line (\d+)", tb)  # IPython's names
-                mine = [n for count, n in frames if int(count) == cell.execution_count]
-                mine = mine or [n for _, n in frames]
-                number = int(mine[-1]) + blank if mine else None  # IPython skips leading blanks
+            frames = re.findall(rf"Cell In\[{cell.execution_count}\], line (\d+)",  # IPython's
+                                re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", str(exc)))  # traceback
+            number = int(frames[-1]) + blank if frames else None  # IPython skips leading blanks
             shown = number - 1 if number and number <= len(lines) else blank  # or the first
             text = lines[shown].strip() if lines else ""
-            where = f" at cell {client.failed_at + 1} of {len(nb.cells)}"
+            where = f" at cell {begun[-1] + 1} of {len(nb.cells)}"
             where += (f", line {number}" if number else "") + (f" ({text})" if text else "")
         evalue = " ".join(getattr(exc, "evalue", str(exc)).split())
         raise NotebookFailed(f"{path.name} failed{where}: {ename}: {evalue}") from None
@@ -137,55 +120,60 @@ async def execute_notebook(path: Path, setup: str = "") -> nbformat.NotebookNode
 
 async def execute_all(notebooks: Sequence[Path], jobs: int,
                       done: Callable[[int, Path, nbformat.NotebookNode, float], None],
-                      setup: str = "") -> None:
-    """Run the notebooks, ``jobs`` at once, each after those it ``needs`` (started first), calling
-    ``done(i, path, nb, seconds)`` in order; a failure cancels those after it (blamed first)."""
-    gate, meta = asyncio.Semaphore(jobs), [read_notebook(path).metadata for path in notebooks]
-    needs = [m.get("online_economy", {}).get("needs", []) for m in meta]
+                      setup: str = "", ready: Future[Any] | None = None) -> None:
+    """Run the notebooks, ``jobs`` kernels at once, their cells once ``ready`` is done; those
+    others ``need`` first, and those the moment their needs end. Call ``done(i, path, nb,
+    seconds)`` as each ends; a failure cancels those after it (the first in order is raised)."""
+    meta = [read_notebook(path).metadata.get("online_economy", {}) for path in notebooks]
+    needs = [{k for k, p in enumerate(notebooks) if p.stem in m.get("needs", [])} for m in meta]
+    wanted = set().union(*needs)  # these first, then those that need others, then the rest
+    order = sorted(range(len(notebooks)), key=lambda i: (i not in wanted, not needs[i], i))
+    turn, waiting, started, ended = asyncio.Condition(), set(order), set(), set()
 
-    async def one(i: int, path: Path) -> tuple[nbformat.NotebookNode, float]:
+    async def one(i: int, path: Path) -> None:
         try:
-            needed = [task for p, task in zip(notebooks, tasks, strict=True) if p.stem in needs[i]]
-            if needed:
-                await asyncio.wait(needed)
-            async with gate:
-                start = time.perf_counter()
-                return await execute_notebook(path, setup), time.perf_counter() - start
+            async with turn:  # a free kernel goes to the first in ``order`` whose needs ended
+                try:
+                    await turn.wait_for(lambda: len(started - ended) < jobs and i == min(
+                        (j for j in waiting if ended >= needs[j]), key=order.index, default=-1))
+                    started.add(i)
+                finally:
+                    waiting.remove(i)
+                    turn.notify_all()
+            start = time.perf_counter()
+            try:
+                nb = await execute_notebook(path, setup, ready)
+            finally:
+                async with turn:
+                    ended.add(i)
+                    turn.notify_all()
+            done(i, path, nb, time.perf_counter() - start)
         except Exception:
             for later in tasks[i + 1:]:
                 later.cancel()
             raise
 
-    # Nothing is printed about the tasks a Ctrl-C stops.
-    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
-    first = sorted(enumerate(notebooks), key=lambda n: all(n[1].stem not in x for x in needs))
-    made = {i: asyncio.ensure_future(one(i, path)) for i, path in first}  # they start in this order
-    tasks = [made[i] for i in sorted(made)]
+    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)  # Ctrl-C: quiet
+    tasks = [asyncio.ensure_future(one(i, path)) for i, path in enumerate(notebooks)]
     try:
-        for i, (path, task) in enumerate(zip(notebooks, tasks, strict=True)):
-            done(i, path, *await task)
+        if ready is not None:  # its error, if any, is the one to report
+            await asyncio.wrap_future(ready)
+        for task in tasks:
+            await task
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise InputError(message)
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command-line options (InputError on bad ones)."""
-    p = _Parser(prog="python -m online_economy.report", description=__doc__.splitlines()[0])
-    p.add_argument("--in-place", action="store_true",
-                   help="write the executed notebooks back (maintainers)")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                   help="notebooks run at once (default: number of cores)")
-    p.add_argument("--no-execute", action="store_true",
-                   help="render the stored outputs without running anything")
-    p.add_argument("--notebooks", default=paths.ROOT / "notebooks",
-                   help="folder of NN-*.ipynb notebooks")
+    """The command-line options; bad ones are one ``error:`` line and status 2."""
+    p = OneLineParser(prog="python -m online_economy.report", description=__doc__.splitlines()[0])
+    p.add_argument("--in-place", action="store_true", help="write the executed notebooks back")
+    p.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1,  # keeps the cores busy
+                   help="notebooks run at once (default: one more than the cores)")
+    p.add_argument("--no-execute", action="store_true", help="render the stored outputs only")
+    p.add_argument("--notebooks", default=paths.ROOT / "notebooks", help="folder of NN-*.ipynb")
     p.add_argument("--html", default=paths.REPORTS / "html", help="where the HTML site goes")
     p.add_argument("--processed", default=paths.PROCESSED, help="where the processed tables go")
     p.add_argument("--figures", default=paths.FIGURES, help="figures folder copied into the site")
@@ -206,17 +194,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _prepare(processed: Path) -> tuple[list[Path], Any, str, Callable[..., Any]]:
+    """The processed tables, the glossary, the transcript page and a notebook page renderer."""
+    from online_economy import glossary, tables, website  # slow imports, so in a thread
+
+    written = tables.write_processed(processed)
+    terms = glossary.glossary_table(turns=tables.raw_parsed().turns_frame())
+    render = functools.partial(website.render_page, exp=website.exporter())
+    return written, terms, website.render_transcript(processed), render
 
 
 def run(args: argparse.Namespace) -> int:
     """Do the work for parsed ``args`` (all published together); return the exit status."""
-    from online_economy import findings, glossary, source, tables, website  # nbconvert: slow
-
     start = time.perf_counter()
     source.load_raw()  # InputError (exit 2) if the raw transcript is not the recorded one
     if not args.notebooks.is_dir():
@@ -231,43 +220,42 @@ def run(args: argparse.Namespace) -> int:
                 shutil.copy2(item, staged)  # the notebooks add to the files there
         html = publication.folder(args.html)
         in_place = publication.files(args.notebooks) if args.in_place else None
-        written = tables.write_processed(processed)  # before any kernel reads them
-        terms = glossary.glossary_table(turns=tables.raw_parsed().turns_frame())
         worker = ThreadPoolExecutor(max_workers=1)  # shut down (pending work cancelled) first:
         publication.callback(worker.shutdown, cancel_futures=True)
-        transcript = worker.submit(website.render_transcript, processed)
-        exp = website.exporter()
-        pages = []
+        prepared = worker.submit(_prepare, processed)  # while the kernels start
+        pages: dict[int, Future[Any]] = {}  # by notebook, rendered as each one ends
 
         def page(i: int, path: Path, nb: nbformat.NotebookNode, seconds: float = -1) -> None:
+            pages[i] = worker.submit(prepared.result()[-1], path, nb)
             note = "stored outputs" if seconds < 0 else f"ok  {seconds:.1f} s"
-            print(f"[{i + 1}/{len(notebooks)}] {path.name}  {note}", flush=True)
+            print(f"[{len(pages)}/{len(notebooks)}] {path.name}  {note}", flush=True)
             if in_place is not None:  # staged when its bytes (as nbformat writes them) change
                 data = (nbformat.writes(nb).rstrip("\n") + "\n").encode()
                 if path.read_bytes() != data:
                     (in_place / path.name).write_bytes(data)
-            pages.append(worker.submit(website.render_page, path, nb, exp))
 
         if args.no_execute:
             for i, path in enumerate(notebooks):
                 page(i, path, read_notebook(path))
         else:
-            warm_matplotlib_cache(kernel_env())
             setup = KERNEL_SETUP.format(figures=str(figures), processed=str(processed))
             try:
-                asyncio.run(execute_all(notebooks, args.jobs, page, setup))
+                asyncio.run(execute_all(notebooks, args.jobs, page, setup, prepared))
             except NotebookFailed as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
         if in_place is not None:
             print(f"in place: {len(os.listdir(in_place))} of {len(notebooks)} notebooks changed")
+        from online_economy import findings, website
+
+        written, terms, transcript, _ = prepared.result()
         found = [] if (processed / website.FINDINGS_JSON).is_file() else findings.key_findings()
-        website.write_site([future.result() for future in pages], html, found, figures, terms,
-                           processed, transcript.result())
+        website.write_site([pages[i].result() for i in sorted(pages)], html, found, figures, terms,
+                           processed, transcript)
         publication.publish()
-    print(f"tables: {len(written)} written to {_shown(args.processed)}")
-    print(f"done in {time.perf_counter() - start:.1f} s: site {_shown(args.html / 'index.html')}"
-          f", tables {_shown(args.processed)}, figures {_shown(args.figures)}")
+    shown = [os.path.relpath(p) for p in (args.html / "index.html", args.processed, args.figures)]
+    print(f"done in {time.perf_counter() - start:.1f} s: site {shown[0]}, {len(written)} tables"
+          f" in {shown[1]}, figures {shown[2]}")
     return 0
 
 
