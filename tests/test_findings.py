@@ -142,14 +142,14 @@ def test_update_readmes_is_all_or_nothing(tmp_path: Path) -> None:
     assert [p.name for p in findings.update_readmes(tmp_path, path)] == ["README.md"]
 
 
-def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert findings.main([]) == 0
-    assert capsys.readouterr().out == "\n".join(findings.key_findings("en")) + "\n"
+@pytest.mark.parametrize("argv", [[], ["--lang", "zh"]])
+def test_command_line_wants_readme(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
-        findings.main(["--lang", "zh"])
+        findings.main(argv)
     assert stop.value.code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error:")
+    assert len(captured.err.strip().splitlines()) == 1
 
 
 def test_command_line_updates_the_readmes(

@@ -14,6 +14,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from online_economy import report, website
 
+FINDINGS = Path(__file__).with_name("fixtures") / "findings.json"
+
 # A 1x1 PNG, shown by a markdown cell: it must end up embedded in the page.
 PIXEL = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -77,10 +79,16 @@ def _pair(folder: Path) -> list[Path]:
         summary="原文与结构 (source and structure)",
     )
     second = _notebook(
-        "Words 词语", "The *first* paragraph, used as the summary.\n\n![pixel](pixel.png)",
-        [RENDEZVOUS.format(me="02", other="01"), "sum(range(10))"],
+        "Words 词语", "The *first* paragraph, not the summary.\n\n![pixel](pixel.png)",
+        [RENDEZVOUS.format(me="02", other="01"), "sum(range(10))"], summary="Words, counted",
     )
     return [_write(folder, "01-source.ipynb", first), _write(folder, "02-words.ipynb", second)]
+
+
+def _findings(tmp: Path, text: str = FINDINGS.read_text(encoding="utf-8")) -> None:
+    """A findings.json in ``tmp/processed``, as notebook 06 leaves one in data/processed."""
+    (tmp / "processed").mkdir(exist_ok=True)
+    (tmp / "processed" / "findings.json").write_text(text, encoding="utf-8")
 
 
 def _args(nb_dir: Path, tmp: Path, *extra: str) -> list[str]:
@@ -99,6 +107,7 @@ def built(tmp_path_factory):
     figures.mkdir()
     (figures / "bars.png").write_bytes(PIXEL)
     (figures / "bars.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    _findings(tmp)
     out = subprocess.run(
         [sys.executable, "-m", "online_economy.report", *_args(nb_dir, tmp), "--jobs", "2"],
         capture_output=True, text=True, timeout=120, check=False,
@@ -131,12 +140,14 @@ def test_pages_and_index(built):
     index = (html_dir / "index.html").read_text(encoding="utf-8")
     for name, title, summary in [
         ("01-source", "来源与结构", "原文与结构 (source and structure)"),
-        ("02-words", "Words 词语", "The first paragraph, used as the summary."),
+        ("02-words", "Words 词语", "Words, counted"),
     ]:
         page = (html_dir / f"{name}.html").read_text(encoding="utf-8")
         assert f"<title>{title}</title>" in page
         assert f'<a href="{name}.html">{title}</a>' in index
         assert summary in index
+    assert "not the summary" not in index
+    assert "<li>Three categories &lt;of&gt; twelve.</li>" in index  # findings.json, staged
     first = (html_dir / "01-source.html").read_text(encoding="utf-8")
     assert "在线新经济" in first  # the executed output, not just the source
     assert first.count("data:image/png;base64,") >= 1  # the matplotlib figure
@@ -172,6 +183,7 @@ def test_in_place_is_idempotent(tmp_path, capsys):
     nb_dir = tmp_path / "nb"
     nb_dir.mkdir()
     path = _write(nb_dir, "01-one.ipynb", _notebook("One", "p", ["x = 6 * 7\nx", FIGURE]))
+    _findings(tmp_path)
     assert report.main(_args(nb_dir, tmp_path, "--in-place")) == 0
     first = path.read_bytes()
     executed = nbformat.reads(first.decode("utf-8"), as_version=4)
@@ -245,16 +257,38 @@ def test_missing_or_empty_notebook_folder(tmp_path, capsys):
     assert "no notebooks matching" in capsys.readouterr().err
 
 
-def test_title_and_summary_fallbacks():
+def test_title_fallback_and_summary_from_metadata_only():
     nb = new_notebook()
     nb.cells = [new_markdown_cell("Intro without heading\n\nMore.")]
     assert website.notebook_title(nb, "03-x") == "03-x"
-    assert website.notebook_summary(nb) == "Intro without heading"
+    assert website.notebook_summary(nb) == ""
     nb.cells = [new_markdown_cell("# 标题\n\n见 [原文](../data/raw/x.txt)，**重点**。")]
     assert website.notebook_title(nb, "f") == "标题"
-    assert website.notebook_summary(nb) == "见 原文，重点。"
     nb.metadata["online_economy"] = {"summary": " 一行摘要 "}
     assert website.notebook_summary(nb) == "一行摘要"
+    nb.metadata["online_economy"] = {"summary": ["not", "text"]}
+    assert website.notebook_summary(nb) == ""
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (None, "error: cannot read findings.json: "),
+    ("{}", 'error: findings.json: expected {"findings": [...]} with at least one finding\n'),
+])
+def test_the_index_needs_a_good_findings_json_or_nothing_is_published(
+    tmp_path, capsys, text, message
+):
+    """With --no-execute the findings are those in --processed (data/processed has them)."""
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    _write(nb_dir, "01-one.ipynb", _notebook("One", "p", ["x = 1"]))
+    if text is not None:
+        _findings(tmp_path, text)
+    assert report.main(_args(nb_dir, tmp_path, "--no-execute")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
+    assert not (tmp_path / "html").exists()
+    assert not list(tmp_path.glob("processed/*.csv"))  # the tables are not published either
+    assert not [p for p in tmp_path.rglob(".*") if "staging" in p.name]
 
 
 def test_write_site_removes_pages_of_deleted_notebooks(tmp_path):

@@ -13,13 +13,8 @@ from nbformat import v4
 
 from online_economy import paths, teaching
 from online_economy.errors import InputError
-from online_economy.teaching import (
-    NOTEBOOKS,
-    main,
-    read_notebook,
-    student_version,
-    write_student_copy,
-)
+from online_economy.report import read_notebook
+from online_economy.teaching import NOTEBOOKS, main, student_version, write_student_copy
 
 
 def _code(source: str, tags: list[str] | None = None, output: str = "") -> nbformat.NotebookNode:

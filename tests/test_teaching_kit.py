@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from online_economy import paths, quiz, report
+from online_economy import paths, quiz
 
-NOTEBOOKS = sorted(paths.ROOT.glob(f"notebooks/{report.NOTEBOOK_GLOB}"))
+NOTEBOOKS = sorted(paths.ROOT.glob(f"notebooks/{paths.NOTEBOOK_GLOB}"))
 LEVELS = ("starter", "core", "stretch")
 HEADING = re.compile(r"^#{2,4} Exercise (\d+\.\d+) · (starter|core|stretch) · (\d+) min\b", re.M)
 SOLUTION = re.compile(r"^#{1,6}\s*Solution\s+(\d+\.\d+)\b", re.M)
@@ -80,6 +80,12 @@ def test_every_quiz_can_be_checked(path: Path) -> None:
     solutions = next(paths.ROOT.glob(f"notebooks/solutions/{number}-*-solutions.ipynb"))
     code = "\n".join(c.source for c in _cells(solutions) if c.cell_type == "code")
     assert f'quiz.check("{number}"' in code, f"{solutions.name} does not check the model answers"
+
+
+def test_every_analysis_notebook_has_a_summary_for_the_site_index() -> None:
+    for path in NOTEBOOKS:
+        summary = nbformat.read(path, as_version=4).metadata.get("online_economy", {})
+        assert str(summary.get("summary", "")).strip(), f"{path.name}: no metadata summary"
 
 
 GUIDE = paths.ROOT / "docs" / "teaching.md"

@@ -168,31 +168,13 @@ def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_index_shows_findings_json_when_present_and_falls_back(
+def test_index_shows_the_findings_and_the_transcript_built_from_processed(
     tmp_path: Path, processed: Path
 ) -> None:
-    website.write_site([], tmp_path / "a", ["today's finding"], processed=processed)
-    index = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
+    website.write_site([], tmp_path, ["today's finding"], processed=processed)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<li>today&#39;s finding</li>" in index and 'href="transcript.html"' in index
-    (processed / "findings.json").write_text(json.dumps(FIXTURE_FINDINGS), encoding="utf-8")
-    try:
-        website.write_site([], tmp_path / "b", ["today's finding"], processed=processed)
-    finally:
-        (processed / "findings.json").unlink()
-    index = (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
-    assert "<li>Five questions, five answers.</li>" in index
-    assert "<li>Three categories &lt;of&gt; twelve.</li>" in index
-    assert "today" not in index
-
-
-def test_a_bad_findings_json_writes_nothing(tmp_path: Path, processed: Path) -> None:
-    (processed / "findings.json").write_text("{}", encoding="utf-8")
-    try:
-        with pytest.raises(InputError):
-            website.write_site([], tmp_path / "out", [], processed=processed)
-    finally:
-        (processed / "findings.json").unlink()
-    assert not (tmp_path / "out").exists()
+    assert (tmp_path / "transcript.html").is_file()
 
 
 def test_notebook_pages_link_the_transcript_only_when_it_is_built() -> None:

@@ -68,19 +68,16 @@ def update_readmes(root: Path | None = None, path: Path | None = None) -> list[P
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m online_economy.findings [--readme]``."""
+    """``python -m online_economy.findings --readme``."""
     parser = OneLineParser(prog="python -m online_economy.findings",
-                           description="Print the English findings or copy them into the READMEs.")
-    parser.add_argument("--readme", action="store_true",
+                           description="Copy the findings into the findings blocks of the READMEs.")
+    parser.add_argument("--readme", action="store_true", required=True,
                         help="rewrite the findings blocks of README.md and README.zh-CN.md")
-    args = parser.parse_args(argv)
+    parser.parse_args(argv)
 
     def work() -> int:
-        if args.readme:
-            names = ", ".join(p.name for p in update_readmes()) or "nothing (already up to date)"
-            print(f"updated the findings block of {names}")
-        else:
-            print("\n".join(key_findings()))
+        names = ", ".join(p.name for p in update_readmes()) or "nothing (already up to date)"
+        print(f"updated the findings block of {names}")
         return 0
 
     return run_command(work)

@@ -21,3 +21,4 @@ RAW, REFERENCE, PROCESSED = DATA / "raw", DATA / "reference", DATA / "processed"
 FIGURES = REPORTS / "figures"
 TRANSCRIPT = RAW / "2020-04-13-press-conference.txt"
 PROVENANCE = RAW / "2020-04-13-press-conference.provenance.json"
+NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"  # the numbered analysis notebooks in notebooks/

@@ -23,9 +23,9 @@ from nbclient import NotebookClient
 from online_economy import paths, source
 from online_economy.cli import OneLineParser, run_command
 from online_economy.errors import InputError
+from online_economy.paths import NOTEBOOK_GLOB
 from online_economy.publish import Interrupted, Publication, check_folder, exit_quietly
 
-NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 _QUIET = logging.Logger("online_economy.report.kernels", logging.CRITICAL + 1)  # says nothing
 
 # Run silently in each kernel first: staging folders for figures and tables, the common imports.
@@ -40,11 +40,16 @@ class NotebookFailed(Exception):
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """A notebook as nbformat v4, or InputError if it is not one."""
+    """A notebook as nbformat v4 with a list of cells, or InputError if it is not one."""
     try:
-        return nbformat.read(path, as_version=4)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read notebook {path.name}: {exc}") from None
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON
+        raise InputError(f"cannot read the notebook {path}: {exc}") from None
+    except Exception:  # JSON that nbformat cannot read as a notebook
+        raise InputError(f"{path} is not a notebook") from None
+    if not isinstance(nb.get("cells"), list):
+        raise InputError(f"{path} is not a notebook (no list of cells)")
+    return nb
 
 
 def kernel_env() -> dict[str, str]:
@@ -248,8 +253,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"in place: {len(os.listdir(in_place))} of {len(notebooks)} notebooks changed")
         from online_economy import findings, website
 
-        written, terms, transcript, _ = prepared.result()
-        found = [] if (processed / website.FINDINGS_JSON).is_file() else findings.key_findings()
+        written, terms, transcript, _ = prepared.result()  # findings.json: notebook 06 wrote it
+        found = findings.key_findings("en", processed / findings.FINDINGS_PATH.name)  # or copied
         website.write_site([pages[i].result() for i in sorted(pages)], html, found, figures, terms,
                            processed, transcript)
         publication.publish()

@@ -4,7 +4,6 @@ notebooks, without solutions (``make student``)."""
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
 
 import nbformat
 from nbconvert.preprocessors import TagRemovePreprocessor
@@ -13,28 +12,15 @@ from online_economy import paths
 from online_economy.cli import OneLineParser, run_command
 from online_economy.errors import InputError
 from online_economy.publish import check_folder, exit_quietly, write_files
+from online_economy.report import read_notebook
 
 NOTEBOOKS = paths.ROOT / "notebooks"
 STUDENTS = paths.ROOT / "students"
-PATTERN = "[0-9][0-9]-*.ipynb"
 RECORD = ".student-copy.json"  # what the last run wrote: file name -> sha256
 README = Path(__file__).with_name("templates") / "student-README.md"
 
-Notebook = dict[str, Any]
 
-
-def read_notebook(path: Path) -> Notebook:
-    """Read a notebook's JSON; bad files raise InputError."""
-    try:
-        nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read the notebook {path}: {exc}") from exc
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise InputError(f"{path} is not a notebook (no list of cells)")
-    return nb
-
-
-def student_version(nb: Notebook) -> Notebook:
+def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy without ``solution`` cells and with the outputs of ``exercise`` cells cleared."""
     remover = TagRemovePreprocessor(remove_cell_tags={"solution"},
                                     remove_all_outputs_tags={"exercise"})
@@ -63,11 +49,11 @@ def write_student_copy(out: Path | None = None, notebooks: Path | None = None,
         if out.resolve().is_relative_to(kept.resolve()):
             raise InputError(f"refusing to write the student copy into {kept} or a folder in "
                              "it (the project's own files); choose another, e.g. students/")
-    sources = sorted(p for p in notebooks.glob(PATTERN) if p.is_file())
+    sources = sorted(p for p in notebooks.glob(paths.NOTEBOOK_GLOB) if p.is_file())
     if not sources:
-        raise InputError(f"no analysis notebooks ({PATTERN}) in {notebooks}")
-    files = {src.name: json.dumps(student_version(read_notebook(src)), indent=1, sort_keys=True,
-                                  ensure_ascii=False).encode() + b"\n" for src in sources}
+        raise InputError(f"no analysis notebooks ({paths.NOTEBOOK_GLOB}) in {notebooks}")
+    files = {src.name: (nbformat.writes(student_version(read_notebook(src))) + "\n").encode()
+             for src in sources}
     names = ", ".join(f"`{p.name}`" for p in sources)
     files["README.md"] = README.read_text(encoding="utf-8").format(names=names).encode()
     changed = [] if force else changed_by_student(out, list(files))

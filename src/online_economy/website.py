@@ -2,7 +2,6 @@
 pages (nbconvert's ``lab`` template without its CDN scripts), the transcript, the index."""
 
 import html
-import re
 import shutil
 from functools import partial
 from itertools import pairwise
@@ -22,7 +21,6 @@ TITLE = "Shanghai's online new economy (在线新经济): the press conference o
 TEMPLATES = Path(__file__).with_name("templates")
 TRANSLATION_COLUMNS = ["turn", "paragraph", "start", "end", "en", "note"]
 TRANSCRIPT_PAGE = "transcript.html"
-FINDINGS_JSON = "findings.json"
 BASIS_EN = {"name": "name as said", "editorial": "editorial term", "entity": "linked entity"}
 FONT_FILE = "OENotoSansSC-Regular.otf"  # copied beside the pages: no system CJK font needed
 FONT_FACE = "OE Noto Sans SC"
@@ -56,16 +54,9 @@ def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
 
 
 def notebook_summary(nb: nbformat.NotebookNode) -> str:
-    """``metadata.online_economy.summary``, else the first paragraph of prose as plain text."""
+    """``metadata.online_economy.summary``, the index's line on a notebook ("" if it has none)."""
     summary = nb.metadata.get("online_economy", {}).get("summary", "")
-    if isinstance(summary, str) and summary.strip():
-        return summary.strip()
-    blocks = (block.strip() for cell in nb.cells if cell.cell_type == "markdown"
-              for block in re.split(r"\n\s*\n", cell.source))
-    prose = next((b for b in blocks if b and not b.startswith(("#", "|", "```", "<", "!"))), "")
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", prose)  # images go, links keep their text
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return " ".join(re.sub(r"[*_`]+", "", text).split())
+    return summary.strip() if isinstance(summary, str) else ""
 
 
 def exporter() -> HTMLExporter:
@@ -205,13 +196,10 @@ def write_site(rendered: list[tuple[Page, str]], out_dir: Path, findings: list[s
                figures_dir: Path | None = None, glossary: pd.DataFrame | None = None,
                processed: Path | None = None, transcript: str | None = None) -> list[Path]:
     """Write the notebook pages, font, figures, glossary, transcript (``processed``) and index."""
-    from online_economy.findings import key_findings
     from online_economy.plotting import FONT_PATH
 
     if processed is not None:
         transcript = transcript or render_transcript(processed)
-        if (processed / FINDINGS_JSON).is_file():  # as notebook 06 wrote them, checked
-            findings = key_findings("en", processed / FINDINGS_JSON)
     index = _render("index.html.j2", TITLE, None, findings=findings,
                     pages=[page for page, _ in rendered], has_figures=figures_dir is not None,
                     has_glossary=glossary is not None,
@@ -220,7 +208,7 @@ def write_site(rendered: list[tuple[Page, str]], out_dir: Path, findings: list[s
     if glossary is not None:
         later["glossary.html"] = _render("glossary.html.j2", "Glossary", table=glossary.fillna(""))
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob("[0-9][0-9]-*.html"):  # pages of notebooks that are gone
+    for stale in out_dir.glob(paths.NOTEBOOK_GLOB.replace(".ipynb", ".html")):  # notebooks gone
         if stale.name not in {page.href for page, _ in rendered}:
             stale.unlink()
     written = [_write(out_dir / page.href, body) for page, body in rendered]
