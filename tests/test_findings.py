@@ -99,13 +99,11 @@ def test_bad_files_are_refused(tmp_path: Path, data: object, message: str) -> No
         findings.load_findings(write(tmp_path, data))
 
 
-def test_unreadable_file_and_unknown_language_are_refused(tmp_path: Path) -> None:
+def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "findings.json"
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match="cannot read"):
         findings.load_findings(bad)
-    with pytest.raises(InputError, match="unknown language"):
-        findings.key_findings("fr")
 
 
 def test_markdown_block_per_language(tmp_path: Path) -> None:

@@ -154,10 +154,13 @@ def test_refuses_without_notebooks_or_onto_a_file(tmp_path: Path) -> None:
 def test_bad_notebook_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "01-bad.ipynb").write_text("{not json", encoding="utf-8")
     (tmp_path / "02-odd.ipynb").write_text('{"cells": 3}', encoding="utf-8")
-    with pytest.raises(InputError, match="cannot read"):
-        read_notebook(tmp_path / "01-bad.ipynb")
+    (tmp_path / "03-odd.ipynb").write_text(
+        '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": {}}', encoding="utf-8")
+    for name in ("01-bad.ipynb", "02-odd.ipynb"):
+        with pytest.raises(InputError, match=f"cannot read the notebook .*{name}: "):
+            read_notebook(tmp_path / name)
     with pytest.raises(InputError, match="not a notebook"):
-        read_notebook(tmp_path / "02-odd.ipynb")
+        read_notebook(tmp_path / "03-odd.ipynb")
 
 
 def test_cli_refuses_notebooks_with_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:

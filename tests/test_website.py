@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,7 +19,6 @@ from online_economy.tables import raw_parsed, write_processed
 
 # The contract with notebook 06, which writes data/processed/findings.json in this form.
 FINDINGS_FIXTURE = Path(__file__).with_name("fixtures") / "findings.json"
-FIXTURE_FINDINGS = json.loads(FINDINGS_FIXTURE.read_text(encoding="utf-8"))
 
 
 class Elements(HTMLParser):
@@ -148,16 +146,15 @@ def test_index_is_escaped_and_links_the_other_pages(tmp_path: Path) -> None:
 
 
 def test_findings_json_is_read_and_checked(tmp_path: Path) -> None:
-    from online_economy.findings import key_findings  # what the site reads findings.json with
+    from online_economy.findings import load_findings  # what the report reads it with
 
+    assert [item["en"] for item in load_findings(FINDINGS_FIXTURE)] == [
+        "Five questions, five answers.", "Three categories <of> twelve."]
     path = tmp_path / "findings.json"
-    path.write_text(json.dumps(FIXTURE_FINDINGS, ensure_ascii=False), encoding="utf-8")
-    assert key_findings("en", path) == ["Five questions, five answers.",
-                                        "Three categories <of> twelve."]
     for bad in ('{"findings": [{"id": "x", "en": "y"}]}', "[1, 2]", "{not json"):
         path.write_text(bad, encoding="utf-8")
         with pytest.raises(InputError, match=r"findings\.json") as info:
-            key_findings("en", path)
+            load_findings(path)
         assert "\n" not in str(info.value)
 
 
@@ -166,15 +163,6 @@ def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("processed")
     write_processed(folder)
     return folder
-
-
-def test_index_shows_the_findings_and_the_transcript_built_from_processed(
-    tmp_path: Path, processed: Path
-) -> None:
-    website.write_site([], tmp_path, ["today's finding"], processed=processed)
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "<li>today&#39;s finding</li>" in index and 'href="transcript.html"' in index
-    assert (tmp_path / "transcript.html").is_file()
 
 
 def test_notebook_pages_link_the_transcript_only_when_it_is_built() -> None:
@@ -288,21 +276,12 @@ def test_the_three_categories_and_their_lists_are_shown(transcript: dict) -> Non
         assert body == text[int(lst["data-start"]):int(lst["data-end"])]
 
 
-def test_basis_is_shown_when_the_table_has_it(processed: Path, tmp_path: Path) -> None:
-    markup = website.render_transcript(processed)
-    if "basis" not in pd.read_csv(processed / "domain_mentions.csv", nrows=0).columns:
-        assert markup.count('data-basis="unknown"') == len(
-            pd.read_csv(processed / "domain_mentions.csv"))
-    folder = tmp_path / "p"
-    folder.mkdir()
-    mentions = pd.read_csv(processed / "domain_mentions.csv", encoding="utf-8-sig")
-    mentions["basis"] = ["name", "editorial", "entity"] * (len(mentions) // 3) + ["name"] * (
-        len(mentions) % 3)
-    mentions.to_csv(folder / "domain_mentions.csv", index=False, encoding="utf-8-sig")
-    (folder / "quantities.csv").write_bytes((processed / "quantities.csv").read_bytes())
-    markup = website.render_transcript(folder)
-    assert 'data-basis="unknown"' not in markup
-    assert "basis: linked entity" in markup and "basis: editorial term" in markup
+def test_every_mention_shows_its_basis(transcript: dict) -> None:
+    attrs = {a["id"]: a for _, a, _ in transcript["found"] if "id" in a}
+    for m in transcript["mentions"].itertuples():
+        mark = attrs[f"m-{m.start}-{m.end}"]
+        assert mark["data-basis"] == m.basis and f"basis-{m.basis}" in mark["class"].split()
+        assert f"basis: {website.BASIS_EN[m.basis]}" in mark["data-tip"]
 
 
 def test_every_chinese_character_on_the_page_is_in_the_bundled_font(transcript: dict) -> None:

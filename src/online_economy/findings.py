@@ -15,9 +15,8 @@ READMES = {"en": "README.md", "zh": "README.zh-CN.md"}
 BLOCK = re.compile(r"(<!-- findings:start[^\n]*-->\n)(.*?)(<!-- findings:end -->)", re.S)
 
 
-def load_findings(path: Path | None = None) -> list[dict[str, str]]:
+def load_findings(path: Path = FINDINGS_PATH) -> list[dict[str, str]]:
     """The ``{"findings": [{"id", "en", "zh"}, ...]}`` of findings.json, ids unique, texts set."""
-    path = FINDINGS_PATH if path is None else Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -35,19 +34,12 @@ def load_findings(path: Path | None = None) -> list[dict[str, str]]:
     return items
 
 
-def key_findings(lang: str = "en", path: Path | None = None) -> list[str]:
-    """The finding lines in one language (``en`` or ``zh``), in file order."""
-    if lang not in LANGUAGES:
-        raise InputError(f"unknown language {lang!r} (choose {' or '.join(LANGUAGES)})")
-    return [item[lang] for item in load_findings(path)]
+def markdown_block(lang: str = "en", path: Path = FINDINGS_PATH) -> str:
+    """The findings in one language (``en`` or ``zh``) as a Markdown list: a README's block."""
+    return "".join(f"- {item[lang]}\n" for item in load_findings(path))
 
 
-def markdown_block(lang: str = "en", path: Path | None = None) -> str:
-    """The findings as a Markdown list: the body of a README's findings block."""
-    return "".join(f"- {line}\n" for line in key_findings(lang, path))
-
-
-def update_readmes(root: Path | None = None, path: Path | None = None) -> list[Path]:
+def update_readmes(root: Path | None = None, path: Path = FINDINGS_PATH) -> list[Path]:
     """Rewrite the findings blocks of README.md and (if any) README.zh-CN.md, all or nothing
     (every new text is made before a file is written); return the files that changed."""
     root = paths.ROOT if root is None else Path(root)

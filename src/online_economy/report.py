@@ -43,10 +43,8 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     """A notebook as nbformat v4 with a list of cells, or InputError if it is not one."""
     try:
         nb = nbformat.read(path, as_version=4)
-    except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON
+    except Exception as exc:  # unreadable, not UTF-8, not JSON, JSON nbformat cannot convert
         raise InputError(f"cannot read the notebook {path}: {exc}") from None
-    except Exception:  # JSON that nbformat cannot read as a notebook
-        raise InputError(f"{path} is not a notebook") from None
     if not isinstance(nb.get("cells"), list):
         raise InputError(f"{path} is not a notebook (no list of cells)")
     return nb
@@ -254,9 +252,9 @@ def run(args: argparse.Namespace) -> int:
         from online_economy import findings, website
 
         written, terms, transcript, _ = prepared.result()  # findings.json: notebook 06 wrote it
-        found = findings.key_findings("en", processed / findings.FINDINGS_PATH.name)  # or copied
-        website.write_site([pages[i].result() for i in sorted(pages)], html, found, figures, terms,
-                           processed, transcript)
+        found = findings.load_findings(processed / findings.FINDINGS_PATH.name)  # or was copied
+        website.write_site([pages[i].result() for i in sorted(pages)], html,
+                           [item["en"] for item in found], figures, terms, transcript)
         publication.publish()
     shown = [os.path.relpath(p) for p in (args.html / "index.html", args.processed, args.figures)]
     print(f"done in {time.perf_counter() - start:.1f} s: site {shown[0]}, {len(written)} tables"

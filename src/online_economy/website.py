@@ -14,7 +14,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from nbconvert import HTMLExporter, TemplateExporter
 
 from online_economy import paths
-from online_economy.errors import InputError
 from online_economy.reference import read_csv, reject
 
 TITLE = "Shanghai's online new economy (在线新经济): the press conference of 13 April 2020"
@@ -134,12 +133,9 @@ def render_transcript(processed: Path) -> str:
     from online_economy.tables import raw_parsed
     from online_economy.taxonomy import load_categories, load_domains
 
-    try:
-        quantities, mentions = (pd.read_csv(processed / name, encoding="utf-8-sig",
-                                            keep_default_na=False)
-                                for name in ("quantities.csv", "domain_mentions.csv"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the processed tables in {processed}: {exc}") from None
+    quantities, mentions = (pd.read_csv(processed / name, encoding="utf-8-sig",
+                                        keep_default_na=False)
+                            for name in ("quantities.csv", "domain_mentions.csv"))
     parsed, categories, domains = raw_parsed(), load_categories(), load_domains()
     text, translation = parsed.text, load_translation()
     cat_name = {c.id: f"{c.name_zh} ({c.gloss_en.split(':')[0]})" for c in categories.itertuples()}
@@ -155,17 +151,15 @@ def render_transcript(processed: Path) -> str:
         cats.append({**c._asdict(), "list": text[start:end],
                      "domains": [dom_name[d] for d in placed["id"]]})
 
-    basis_known = "basis" in mentions.columns
     for m in mentions.itertuples():
-        basis = str(m.basis) if basis_known else ""
         colour = m.category or (UNPLACED if m.domain else "none")  # the domain's category
         tip = [f"domain: {dom_name.get(m.domain, m.domain)}",
                f"category: {cat_name.get(m.category, 'unplaced by the transcript')}",
-               f"basis: {BASIS_EN.get(basis, basis) if basis else 'basis unknown'}"]
+               f"basis: {BASIS_EN.get(m.basis, m.basis)}"]
         spans.append(Span(m.start, m.end, 1, "mark", f"m-{m.start}-{m.end}", {
-            "class": f"mention cat-{colour} basis-{basis or 'unknown'}",
+            "class": f"mention cat-{colour} basis-{m.basis}",
             "data-kind": "mention", "data-domain": m.domain, "data-category": m.category,
-            "data-basis": basis or "unknown", "data-tip": "\n".join(tip)}))
+            "data-basis": m.basis, "data-tip": "\n".join(tip)}))
     for q in quantities.itertuples():
         value = _number(q.value) + (f"–{_number(q.value_high)}" if _number(q.value_high) else "")
         rule = f" (attributed by the {q.domain_basis} rule)" if q.domain_basis else ""
@@ -179,27 +173,21 @@ def render_transcript(processed: Path) -> str:
             "data-quantity": q.quantity, "data-value": value, "data-unit": q.unit,
             "data-qualifier": q.qualifier, "data-domain": q.domain, "data-category": q.category,
             "data-tip": "\n".join(tip)}))
-    blocks = [(b.start, b.end) for b in (*parsed.paragraphs, *parsed.artefacts, parsed.title) if b]
-    for s in spans:
-        if not any(a <= s.start and s.end <= b for a, b in blocks):
-            raise InputError(f"span {s.ident} lies in no paragraph of the transcript page")
     return _render(
         "transcript.html.j2", "The annotated transcript", parsed=parsed, spans=spans,
         block=partial(nest_spans, text, spans=spans),  # the marked Chinese of a paragraph, ...
         english={(r.turn, r.paragraph): (r.en, r.note) for r in translation.itertuples()},
         unplaced=[dom_name[d.id] for d in domains.itertuples() if pd.isna(d.category)],
-        colours={**category_colours(), "none": "#8C959F"}, basis_known=basis_known,
+        colours={**category_colours(), "none": "#8C959F"},
         categories=cats, n_quantities=len(quantities), n_mentions=len(mentions))
 
 
 def write_site(rendered: list[tuple[Page, str]], out_dir: Path, findings: list[str],
                figures_dir: Path | None = None, glossary: pd.DataFrame | None = None,
-               processed: Path | None = None, transcript: str | None = None) -> list[Path]:
-    """Write the notebook pages, font, figures, glossary, transcript (``processed``) and index."""
+               transcript: str | None = None) -> list[Path]:
+    """Write the notebook pages, font, figures, glossary, transcript page and index."""
     from online_economy.plotting import FONT_PATH
 
-    if processed is not None:
-        transcript = transcript or render_transcript(processed)
     index = _render("index.html.j2", TITLE, None, findings=findings,
                     pages=[page for page, _ in rendered], has_figures=figures_dir is not None,
                     has_glossary=glossary is not None,
