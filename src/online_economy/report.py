@@ -251,8 +251,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"in place: {len(os.listdir(in_place))} of {len(notebooks)} notebooks changed")
         from online_economy import findings, website
 
-        written, terms, transcript, _ = prepared.result()  # findings.json: notebook 06 wrote it
-        found = findings.load_findings(processed / findings.FINDINGS_PATH.name)  # or was copied
+        written, terms, transcript, _ = prepared.result()
+        # findings.json as notebook 06 wrote it, or (--no-execute) as copied from --processed
+        found = findings.load_findings(processed / findings.FINDINGS_PATH.name)
         website.write_site([pages[i].result() for i in sorted(pages)], html,
                            [item["en"] for item in found], figures, terms, transcript)
         publication.publish()
