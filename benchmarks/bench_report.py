@@ -74,7 +74,7 @@ def timed(argv: list[str]) -> tuple[float, float, int]:
 
 def main() -> int:
     """Print the four figures."""
-    notebooks = sorted((paths.ROOT / "notebooks").glob(report.NOTEBOOK_GLOB))
+    notebooks = sorted((paths.ROOT / "notebooks").glob(paths.NOTEBOOK_GLOB))
     if not notebooks:
         print("error: no notebooks/NN-*.ipynb to benchmark", file=sys.stderr)
         return 2

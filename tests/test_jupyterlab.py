@@ -30,7 +30,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from online_economy import lab, paths, report
+from online_economy import lab, paths
 from online_economy.plotting import FONT_FAMILY
 
 pytest.importorskip("websocket")
@@ -118,7 +118,7 @@ def _run_a_notebook(port: int) -> dict:
     request = Client(port)
     seen["lab"] = request("GET", "/lab")[0]  # also sets the XSRF cookie
     seen["contents"] = request("GET", "/api/contents")
-    analysis = sorted(NOTEBOOKS.glob(report.NOTEBOOK_GLOB), key=lambda p: len(_code_cells(p)))
+    analysis = sorted(NOTEBOOKS.glob(paths.NOTEBOOK_GLOB), key=lambda p: len(_code_cells(p)))
     seen["chosen"] = analysis[0].name
     cells = seen["cells"] = _code_cells(analysis[0])
     seen["start"] = request("POST", "/api/kernels", {"name": "python3", "path": "."})

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from online_economy import lab, paths, report
+from online_economy import lab, paths
 from online_economy.plotting import FONT_FAMILY, FONT_PATH
 
 
@@ -59,7 +59,7 @@ def test_a_missing_folder_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[s
 
 @pytest.mark.parametrize(
     "path",
-    sorted(paths.ROOT.glob(f"notebooks/{report.NOTEBOOK_GLOB}"))
+    sorted(paths.ROOT.glob(f"notebooks/{paths.NOTEBOOK_GLOB}"))
     + sorted(paths.ROOT.glob("notebooks/solutions/*.ipynb")),
     ids=lambda p: p.name,
 )

@@ -23,7 +23,6 @@ from nbclient import NotebookClient
 from online_economy import paths, source
 from online_economy.cli import OneLineParser, run_command
 from online_economy.errors import InputError
-from online_economy.paths import NOTEBOOK_GLOB
 from online_economy.publish import Interrupted, Publication, check_folder, exit_quietly
 
 _QUIET = logging.Logger("online_economy.report.kernels", logging.CRITICAL + 1)  # says nothing
@@ -213,9 +212,9 @@ def run(args: argparse.Namespace) -> int:
     source.load_raw()  # InputError (exit 2) if the raw transcript is not the recorded one
     if not args.notebooks.is_dir():
         raise InputError(f"no such notebook folder: {args.notebooks}")
-    notebooks = sorted(args.notebooks.glob(NOTEBOOK_GLOB))
+    notebooks = sorted(args.notebooks.glob(paths.NOTEBOOK_GLOB))
     if not notebooks:
-        raise InputError(f"no notebooks matching {NOTEBOOK_GLOB} in {args.notebooks}")
+        raise InputError(f"no notebooks matching {paths.NOTEBOOK_GLOB} in {args.notebooks}")
     with Publication() as publication:
         figures, processed = (publication.files(f) for f in (args.figures, args.processed))
         for folder, staged in ((args.figures, figures), (args.processed, processed)):
