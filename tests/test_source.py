@@ -20,7 +20,6 @@ from online_economy.source import (
     load_raw,
     newline_style,
     read_transcript,
-    sha256_file,
 )
 
 SAMPLE = "标题\n\n  新华社记者:在线新经济是什么?\n\n  刘平:包括12个领域。\n"
@@ -210,11 +209,12 @@ def test_utf8_and_gb18030_round_trip(text: str) -> None:
     assert decode_bytes(text.encode("gb18030"), "gb18030").text == body
 
 
-def test_sha256_file(tmp_path: Path) -> None:
+def test_a_file_read_records_its_sha256(tmp_path: Path) -> None:
     file = tmp_path / "x.txt"
     file.write_bytes(b"abc")
-    assert sha256_file(file) == hashlib.sha256(b"abc").hexdigest()
-    assert sha256_file(paths.TRANSCRIPT) == SEED_SHA256
+    assert read_transcript(file).sha256 == hashlib.sha256(b"abc").hexdigest()
+    assert load_raw().sha256 == SEED_SHA256
+    assert decode_bytes(b"abc").sha256 == ""  # bytes alone come from no file
 
 
 def test_load_raw() -> None:
@@ -230,7 +230,8 @@ def test_load_raw_detects_a_changed_file(tmp_path: Path, monkeypatch: pytest.Mon
     shutil.copyfile(paths.PROVENANCE, provenance)
     copy.write_bytes(paths.TRANSCRIPT.read_bytes().replace("刘平".encode(), "刘乎".encode(), 1))
     message = _error(load_raw, copy, provenance)
-    assert message.startswith(f"{copy} has changed (sha256 {sha256_file(copy)}, expected ")
+    actual = hashlib.sha256(copy.read_bytes()).hexdigest()
+    assert message.startswith(f"{copy} has changed (sha256 {actual}, expected ")
     assert message.endswith("; restore its recorded bytes")  # outside the repository
     monkeypatch.setattr(paths, "ROOT", tmp_path)
     message = _error(load_raw, copy, provenance)

@@ -21,7 +21,7 @@ from typing import TextIO
 
 from online_economy.errors import InputError
 from online_economy.publish import check_folder, interrupts, os_error_line, write_files
-from online_economy.source import DEFAULT_MAX_BYTES, read_transcript, sha256_file
+from online_economy.source import DEFAULT_MAX_BYTES, read_transcript
 
 TABLES = ("turns.csv", "quantities.csv", "warnings.csv")
 WARNING_COLUMNS = ["line", "start", "end", "label", "message"]
@@ -127,7 +127,6 @@ def parse_one(source: str, encoding: str | None, no_turns: bool,
     result, start = FileResult(source), time.monotonic()
     try:
         transcript = read_transcript(source, encoding, max_bytes)  # refuses non-files, big ones
-        sha256 = sha256_file(source)
         result.encoding, result.n_chars = transcript.encoding, len(transcript.text)
         report = sys.stderr if stages and result.n_chars * 3 >= PROGRESS_BYTES else None
         stage(source, "finding turns", start, report)
@@ -141,12 +140,10 @@ def parse_one(source: str, encoding: str | None, no_turns: bool,
                   pd.DataFrame(warnings, columns=WARNING_COLUMNS))
         result.messages = [f"warning: {source}:{w.line}: {w.label!r} {w.message}"
                            for w in parsed.warnings]
-        result.tables = {name: frame.assign(source=source, source_sha256=sha256)
+        result.tables = {name: frame.assign(source=source, source_sha256=transcript.sha256)
                          .to_dict("list") for name, frame in zip(TABLES, frames, strict=True)}
     except InputError as exc:
         result.messages = [f"error: {exc}"]
-    except OSError as exc:
-        result.messages = [f"error: {source}: cannot read ({exc.strerror or exc})"]
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError) as exc:
         # a fault of the parser on this text: reported as this file's error, the rest go on
         result.messages = [f"error: {source}: could not be parsed ({type(exc).__name__}: {exc})"]

@@ -26,13 +26,15 @@ _NOT_REGULAR = {stat.S_IFDIR: "is a directory, not a text file",  # open() refus
 
 @dataclass(frozen=True)
 class Transcript:
-    """A decoded transcript; ``newline`` is "LF", "CRLF", "mixed" or "none"."""
+    """A decoded transcript; ``newline`` is "LF", "CRLF", "mixed" or "none"; a file read
+    gives its ``path`` and the ``sha256`` of its bytes."""
 
     text: str
     encoding: str
     bom: bool
     newline: str
     path: Path | None = None
+    sha256: str = ""
 
 
 def newline_style(text: str) -> str:
@@ -105,6 +107,21 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
+def leads_nowhere(path: Path) -> str | None:
+    """Why ``path`` leads to no file: ``no such file``, ``is a loop of symbolic links`` or
+    ``is a symbolic link to TARGET, which does not exist``; None if it leads to one."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a loop of symbolic links"
+        if exc.errno == errno.ENOENT and path.is_symlink():
+            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        if exc.errno == errno.ENOENT:
+            return "no such file"
+    return None
+
+
 def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``, checked before a byte is read."""
     file = Path(path)
@@ -120,13 +137,8 @@ def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             raise InputError(f"{file}: {problem}")
         with os.fdopen(fd, "rb") as stream:
             data = stream.read(max_bytes + 1)
-    except FileNotFoundError:
-        missing = (f"is a symbolic link to {os.readlink(file)}, which does not exist"
-                   if file.is_symlink() else "no such file")
-        raise InputError(f"{file}: {missing}") from None
     except OSError as exc:
-        loop = exc.errno == errno.ELOOP
-        problem = "is a loop of symbolic links" if loop else f"cannot read ({exc.strerror})"
+        problem = leads_nowhere(file) or f"cannot read ({exc.strerror})"
         raise InputError(f"{file}: {problem}") from None
     if len(data) > max_bytes:
         raise InputError(f"{file}: is more than {_size(max_bytes)}, {limit}")
@@ -134,9 +146,10 @@ def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def _decoded(data: bytes, path: Path, shown: object, encoding: str | None = None) -> Transcript:
-    """:func:`decode_bytes` recording ``path``; an error names ``shown``."""
+    """:func:`decode_bytes` recording ``path`` and the sha256; an error names ``shown``."""
     try:
-        return replace(decode_bytes(data, encoding), path=path)
+        sha256 = hashlib.sha256(data).hexdigest()
+        return replace(decode_bytes(data, encoding), path=path, sha256=sha256)
     except InputError as exc:
         raise InputError(f"{shown}: {exc}") from None
 
@@ -146,11 +159,6 @@ def read_transcript(path: str | Path, encoding: str | None = None,
     """Read and decode a transcript file (bytes are decoded here: no newline translation)."""
     file = Path(path)
     return _decoded(read_limited(file, max_bytes), file, file, encoding)
-
-
-def sha256_file(path: str | Path) -> str:
-    """The hex sha256 digest of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _inside(path: Path) -> str | None:
