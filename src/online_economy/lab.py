@@ -19,6 +19,7 @@ from online_economy.publish import Interrupted, exit_quietly
 
 KERNEL_NAME = "online-economy"
 KERNEL_DISPLAY = "Python (online-economy)"
+KERNEL = Path(sys.prefix, "share", "jupyter", "kernels", KERNEL_NAME)
 STYLES = Path(__file__).with_name("styles")
 CONFIG = json.loads((STYLES / "jupyterlab-config.json").read_text(encoding="utf-8"))
 HOME = paths.CACHE / "jupyter"
@@ -37,20 +38,10 @@ def _write_if_changed(path: Path, content: bytes | dict) -> None:
         path.write_bytes(data)
 
 
-def install_kernel(prefix: Path | None = None) -> Path:
-    """Install (or refresh) the project kernel, this environment's Python; return its folder."""
-    folder = Path(prefix or sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
-    _write_if_changed(folder / "kernel.json", {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": KERNEL_DISPLAY, "language": "python", "env": SHARED,
-        "metadata": {"debugger": True},
-    })
-    return folder
-
-
 def prepare(home: Path = HOME) -> dict[str, str]:
-    """Write the configuration under ``home``; return the environment that keeps every
-    Jupyter and IPython folder there."""
+    """Write the configuration under ``home`` and the project kernel (this environment's
+    Python) into the environment; return the environment that keeps every Jupyter and
+    IPython folder under ``home``."""
     env = {name: str(home / sub) for name, sub in FOLDERS.items()}
     env.update(SHARED, JUPYTER_PLATFORM_DIRS="1")
     config = Path(env["JUPYTER_CONFIG_DIR"])
@@ -58,7 +49,11 @@ def prepare(home: Path = HOME) -> dict[str, str]:
         _write_if_changed(config / name, content)
     _write_if_changed(config / "custom" / "custom.css", (STYLES / "jupyterlab.css").read_bytes())
     _write_if_changed(config / "custom" / FONT_PATH.name, FONT_PATH.read_bytes())
-    install_kernel()
+    _write_if_changed(KERNEL / "kernel.json", {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": KERNEL_DISPLAY, "language": "python", "env": SHARED,
+        "metadata": {"debugger": True},
+    })
     return env
 
 
