@@ -56,3 +56,20 @@ def test_the_model_answers_are_right() -> None:
         key = quiz.load_key(path.stem)
         answers = dict(zip(key["item"], key["answer"], strict=True))
         assert set(quiz.check(path.stem, answers)["result"]) == {"right"}, path.name
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("1,choice", "1,pick", "line 2: needs a kind"),
+        (",He says 3大类.", ",", "line 2: needs a kind"),
+        (",b,,He", ",d,,He", "line 2: answer d is not one of the choices"),
+        ("12,0,", "twelve,0,", "line 3: answer and tolerance must be numbers"),
+        ("0.8,0.01", "0.8,a bit", "line 4: answer and tolerance must be numbers"),
+        ("3,value", "2,value", "line 4: repeated item 2"),
+    ],
+)
+def test_a_malformed_key_names_its_line(folder: Path, old: str, new: str, message: str) -> None:
+    (folder / "98.csv").write_text(KEY.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError, match=f"^98.csv {message}"):
+        quiz.load_key("98", folder)
