@@ -40,14 +40,14 @@ def test_input_error_is_a_value_error() -> None:
 
 def test_plain_utf8() -> None:
     t = decode_bytes(SAMPLE.encode("utf-8"))
-    assert t == Transcript(text=SAMPLE, encoding="utf-8", bom=False, newline="LF")
+    assert t == Transcript(text=SAMPLE, encoding="utf-8", newline="LF")
 
 
 def test_bom_is_removed_and_offsets_shift(tmp_path: Path) -> None:
     file = tmp_path / "bom.txt"
     file.write_bytes(b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"))
     t = read_transcript(file)
-    assert t.bom and t.encoding == "utf-8" and t.path == file
+    assert t.encoding == "utf-8" and t.path == file
     assert t.text == SAMPLE and not t.text.startswith("\ufeff")
     assert t.text.index("刘平") == SAMPLE.index("刘平")
     assert t.text[t.text.index("刘平"):][:2] == "刘平"
@@ -57,7 +57,7 @@ def test_bom_with_named_encoding() -> None:
     data = b"\xef\xbb\xbf" + SAMPLE.encode("utf-8")
     for name in ("utf-8", "UTF8", "utf-8-sig"):
         t = decode_bytes(data, name)
-        assert (t.text, t.encoding, t.bom) == (SAMPLE, "utf-8", True)
+        assert (t.text, t.encoding) == (SAMPLE, "utf-8")
 
 
 def test_gb18030_file_read_back_equal(tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_gb18030_file_read_back_equal(tmp_path: Path) -> None:
     with pytest.raises(UnicodeDecodeError):
         file.read_bytes().decode("utf-8")
     detected = read_transcript(file)
-    assert (detected.text, detected.encoding, detected.bom) == (SAMPLE, "gb18030", False)
+    assert (detected.text, detected.encoding) == (SAMPLE, "gb18030")
     named = read_transcript(file, encoding="GB18030")
     assert named.text == SAMPLE and named.encoding == "gb18030"
 
@@ -219,7 +219,7 @@ def test_a_file_read_records_its_sha256(tmp_path: Path) -> None:
 
 def test_load_raw() -> None:
     t = load_raw()
-    assert (t.encoding, t.bom, t.newline, len(t.text)) == ("utf-8", False, "LF", 5046)
+    assert (t.encoding, t.newline, len(t.text)) == ("utf-8", "LF", 5046)
     assert t.path == paths.TRANSCRIPT
     assert t.text.encode("utf-8") == paths.TRANSCRIPT.read_bytes()
 

@@ -26,12 +26,11 @@ _NOT_REGULAR = {stat.S_IFDIR: "is a directory, not a text file",  # open() refus
 
 @dataclass(frozen=True)
 class Transcript:
-    """A decoded transcript; ``newline`` is "LF", "CRLF", "mixed" or "none"; a file read
-    gives its ``path`` and the ``sha256`` of its bytes."""
+    """A decoded transcript (``newline``: "LF", "CRLF", "mixed" or "none"); a file read gives
+    its ``path`` and the ``sha256`` of its bytes."""
 
     text: str
     encoding: str
-    bom: bool
     newline: str
     path: Path | None = None
     sha256: str = ""
@@ -94,13 +93,12 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Transcript:
     else:
         hint = "; name the encoding with --encoding" if encoding is None else ""
         raise InputError(f"cannot decode as {' or as '.join(failures)}{hint}")
-    bom = text.startswith("\ufeff")
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise InputError("looks like a binary file, not text (it contains NUL characters)")
     if not text.strip():
         raise InputError("contains only whitespace")
-    return Transcript(text=text, encoding=name, bom=bom, newline=newline_style(text))
+    return Transcript(text=text, encoding=name, newline=newline_style(text))
 
 
 def _size(n: int) -> str:
@@ -108,17 +106,16 @@ def _size(n: int) -> str:
 
 
 def leads_nowhere(path: Path) -> str | None:
-    """Why ``path`` leads to no file: ``no such file``, ``is a loop of symbolic links`` or
-    ``is a symbolic link to TARGET, which does not exist``; None if it leads to one."""
+    """Why ``path`` leads to no file (no such file, a dangling link, a link loop), or None."""
     try:
         os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        return "no such file"
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return "is a loop of symbolic links"
-        if exc.errno == errno.ENOENT and path.is_symlink():
-            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
-        if exc.errno == errno.ENOENT:
-            return "no such file"
     return None
 
 
