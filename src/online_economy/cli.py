@@ -81,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
 @dataclass
 class FileResult:
-    """What one input gave: its tables (as columns: they pickle small and fast) and its
-    ``warning:`` lines, or no tables and its ``error:`` line."""
+    """One input's tables (as columns: they pickle small and fast) and warnings, or its error."""
 
     source: str
     encoding: str = ""
@@ -92,16 +91,14 @@ class FileResult:
     start: float = field(default_factory=time.monotonic)
 
     def stage(self, what: str, shown: bool = True) -> None:
-        """``source: what ... (N s)`` on stderr, N the seconds since the start, if ``shown``
-        and the input is big (a few seconds of work)."""
+        """``source: what ... (N s)`` on stderr (N s since the start) if ``shown`` and big."""
         if shown and self.n_chars * 3 >= PROGRESS_BYTES:
             elapsed = time.monotonic() - self.start
             print(f"{self.source}: {what} ... ({elapsed:.0f} s)", file=sys.stderr, flush=True)
 
 
 def expand_inputs(inputs: Sequence[str]) -> list[str]:
-    """Files from paths, folders (their ``*.txt`` files, sorted) and glob patterns, in order;
-    a folder without ``.txt`` files or a pattern matching nothing is an InputError."""
+    """Files from paths, folders (their ``*.txt`` files, sorted) and glob patterns, in order."""
     out: dict[str, None] = {}  # ordered, without repeats
     for item in inputs:
         path, found = Path(item), [item]

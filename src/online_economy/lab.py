@@ -1,8 +1,7 @@
 """``python -m online_economy.lab [FOLDER]`` (``make lab``): JupyterLab on 127.0.0.1 with a
 project-local configuration in ``.cache/jupyter/`` (``styles/jupyterlab-config.json``: no news
 or update prompt, every cell laid out so what students scroll to is drawn at once), the bundled
-CJK font in a custom CSS, and the project kernel, installed in the environment and the default.
-"""
+CJK font in a custom CSS, and the project kernel, installed in the environment and the default."""
 
 import argparse
 import json
@@ -30,8 +29,7 @@ FOLDERS = {"JUPYTER_CONFIG_DIR": "config", "JUPYTERLAB_SETTINGS_DIR": "config/la
 
 
 def _write_if_changed(path: Path, content: bytes | dict) -> None:
-    """Write ``content`` (bytes, or a dict as JSON) to ``path`` unless the file holds exactly
-    that already (a copy cut short differs, so the next run writes it again)."""
+    """Write ``content`` (bytes, or a dict as JSON) to ``path`` unless it holds exactly that."""
     data = content if isinstance(content, bytes) else json.dumps(content, indent=1).encode()
     if not (path.is_file() and path.read_bytes() == data):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,9 +37,8 @@ def _write_if_changed(path: Path, content: bytes | dict) -> None:
 
 
 def prepare(home: Path = HOME) -> dict[str, str]:
-    """Write the configuration under ``home`` and the project kernel (this environment's
-    Python) into the environment; return the environment that keeps every Jupyter and
-    IPython folder under ``home``."""
+    """Write the configuration under ``home`` and the project kernel into this environment;
+    return the environment that keeps every Jupyter and IPython folder under ``home``."""
     env = {name: str(home / sub) for name, sub in FOLDERS.items()}
     env.update(SHARED, JUPYTER_PLATFORM_DIRS="1")
     config = Path(env["JUPYTER_CONFIG_DIR"])

@@ -26,8 +26,7 @@ _NOT_REGULAR = {stat.S_IFDIR: "is a directory, not a text file",  # open() refus
 
 @dataclass(frozen=True)
 class Transcript:
-    """A decoded transcript (``newline``: "LF", "CRLF", "mixed" or "none"); a file read gives
-    its ``path`` and the ``sha256`` of its bytes."""
+    """A decoded transcript (``newline``: LF, CRLF, mixed or none; a file's path and sha256)."""
 
     text: str
     encoding: str
