@@ -20,7 +20,6 @@ from online_economy.source import (
     load_raw,
     newline_style,
     read_transcript,
-    sha256_file,
 )
 
 SAMPLE = "标题\n\n  新华社记者:在线新经济是什么?\n\n  刘平:包括12个领域。\n"
@@ -41,14 +40,14 @@ def test_input_error_is_a_value_error() -> None:
 
 def test_plain_utf8() -> None:
     t = decode_bytes(SAMPLE.encode("utf-8"))
-    assert t == Transcript(text=SAMPLE, encoding="utf-8", bom=False, newline="LF")
+    assert t == Transcript(text=SAMPLE, encoding="utf-8", newline="LF")
 
 
 def test_bom_is_removed_and_offsets_shift(tmp_path: Path) -> None:
     file = tmp_path / "bom.txt"
     file.write_bytes(b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"))
     t = read_transcript(file)
-    assert t.bom and t.encoding == "utf-8" and t.path == file
+    assert t.encoding == "utf-8" and t.path == file
     assert t.text == SAMPLE and not t.text.startswith("\ufeff")
     assert t.text.index("刘平") == SAMPLE.index("刘平")
     assert t.text[t.text.index("刘平"):][:2] == "刘平"
@@ -58,7 +57,7 @@ def test_bom_with_named_encoding() -> None:
     data = b"\xef\xbb\xbf" + SAMPLE.encode("utf-8")
     for name in ("utf-8", "UTF8", "utf-8-sig"):
         t = decode_bytes(data, name)
-        assert (t.text, t.encoding, t.bom) == (SAMPLE, "utf-8", True)
+        assert (t.text, t.encoding) == (SAMPLE, "utf-8")
 
 
 def test_gb18030_file_read_back_equal(tmp_path: Path) -> None:
@@ -67,7 +66,7 @@ def test_gb18030_file_read_back_equal(tmp_path: Path) -> None:
     with pytest.raises(UnicodeDecodeError):
         file.read_bytes().decode("utf-8")
     detected = read_transcript(file)
-    assert (detected.text, detected.encoding, detected.bom) == (SAMPLE, "gb18030", False)
+    assert (detected.text, detected.encoding) == (SAMPLE, "gb18030")
     named = read_transcript(file, encoding="GB18030")
     assert named.text == SAMPLE and named.encoding == "gb18030"
 
@@ -210,16 +209,17 @@ def test_utf8_and_gb18030_round_trip(text: str) -> None:
     assert decode_bytes(text.encode("gb18030"), "gb18030").text == body
 
 
-def test_sha256_file(tmp_path: Path) -> None:
+def test_a_file_read_records_its_sha256(tmp_path: Path) -> None:
     file = tmp_path / "x.txt"
     file.write_bytes(b"abc")
-    assert sha256_file(file) == hashlib.sha256(b"abc").hexdigest()
-    assert sha256_file(paths.TRANSCRIPT) == SEED_SHA256
+    assert read_transcript(file).sha256 == hashlib.sha256(b"abc").hexdigest()
+    assert load_raw().sha256 == SEED_SHA256
+    assert decode_bytes(b"abc").sha256 == ""  # bytes alone come from no file
 
 
 def test_load_raw() -> None:
     t = load_raw()
-    assert (t.encoding, t.bom, t.newline, len(t.text)) == ("utf-8", False, "LF", 5046)
+    assert (t.encoding, t.newline, len(t.text)) == ("utf-8", "LF", 5046)
     assert t.path == paths.TRANSCRIPT
     assert t.text.encode("utf-8") == paths.TRANSCRIPT.read_bytes()
 
@@ -230,7 +230,8 @@ def test_load_raw_detects_a_changed_file(tmp_path: Path, monkeypatch: pytest.Mon
     shutil.copyfile(paths.PROVENANCE, provenance)
     copy.write_bytes(paths.TRANSCRIPT.read_bytes().replace("刘平".encode(), "刘乎".encode(), 1))
     message = _error(load_raw, copy, provenance)
-    assert message.startswith(f"{copy} has changed (sha256 {sha256_file(copy)}, expected ")
+    actual = hashlib.sha256(copy.read_bytes()).hexdigest()
+    assert message.startswith(f"{copy} has changed (sha256 {actual}, expected ")
     assert message.endswith("; restore its recorded bytes")  # outside the repository
     monkeypatch.setattr(paths, "ROOT", tmp_path)
     message = _error(load_raw, copy, provenance)

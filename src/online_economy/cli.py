@@ -14,14 +14,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 from online_economy.errors import InputError
 from online_economy.publish import check_folder, interrupts, os_error_line, write_files
-from online_economy.source import DEFAULT_MAX_BYTES, read_transcript, sha256_file
+from online_economy.source import DEFAULT_MAX_BYTES, read_transcript
 
 TABLES = ("turns.csv", "quantities.csv", "warnings.csv")
 WARNING_COLUMNS = ["line", "start", "end", "label", "message"]
@@ -81,19 +81,24 @@ def main(argv: list[str] | None = None) -> int:
 
 @dataclass
 class FileResult:
-    """What one input gave: its tables (as columns: they pickle small and fast) and its
-    ``warning:`` lines, or no tables and its ``error:`` line."""
+    """One input's tables (as columns: they pickle small and fast) and warnings, or its error."""
 
     source: str
     encoding: str = ""
     n_chars: int = 0
     tables: dict[str, dict[str, list]] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    start: float = field(default_factory=time.monotonic)
+
+    def stage(self, what: str, shown: bool = True) -> None:
+        """``source: what ... (N s)`` on stderr (N s since the start) if ``shown`` and big."""
+        if shown and self.n_chars * 3 >= PROGRESS_BYTES:
+            elapsed = time.monotonic() - self.start
+            print(f"{self.source}: {what} ... ({elapsed:.0f} s)", file=sys.stderr, flush=True)
 
 
 def expand_inputs(inputs: Sequence[str]) -> list[str]:
-    """Files from paths, folders (their ``*.txt`` files, sorted) and glob patterns, in order;
-    a folder without ``.txt`` files or a pattern matching nothing is an InputError."""
+    """Files from paths, folders (their ``*.txt`` files, sorted) and glob patterns, in order."""
     out: dict[str, None] = {}  # ordered, without repeats
     for item in inputs:
         path, found = Path(item), [item]
@@ -110,12 +115,6 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
     return list(out)
 
 
-def stage(source: str, what: str, start: float, stream: TextIO | None) -> None:
-    """``source: what ... (N s)``, N the seconds since ``start``, on ``stream`` (None: quiet)."""
-    if stream:
-        print(f"{source}: {what} ... ({time.monotonic() - start:.0f} s)", file=stream, flush=True)
-
-
 def parse_one(source: str, encoding: str | None, no_turns: bool,
               max_bytes: int = DEFAULT_MAX_BYTES, stages: bool = False) -> FileResult:
     """Parse one file; never raises for bad input. With ``stages``, a big input reports them."""
@@ -124,29 +123,24 @@ def parse_one(source: str, encoding: str | None, no_turns: bool,
     from online_economy.parse import parse_transcript, whole_text
     from online_economy.tables import quantities_table
 
-    result, start = FileResult(source), time.monotonic()
+    result = FileResult(source)
     try:
         transcript = read_transcript(source, encoding, max_bytes)  # refuses non-files, big ones
-        sha256 = sha256_file(source)
         result.encoding, result.n_chars = transcript.encoding, len(transcript.text)
-        report = sys.stderr if stages and result.n_chars * 3 >= PROGRESS_BYTES else None
-        stage(source, "finding turns", start, report)
+        result.stage("finding turns", stages)
         try:
             parsed = (whole_text if no_turns else parse_transcript)(transcript.text)
         except InputError as exc:
             raise InputError(f"{source}: {exc} (--no-turns reads its quantities)") from None
-        stage(source, "extracting quantities", start, report)
-        warnings = [(w.line, w.start, w.end, w.label, w.message) for w in parsed.warnings]
+        result.stage("extracting quantities", stages)
         frames = (parsed.turns_frame(), quantities_table(parsed),
-                  pd.DataFrame(warnings, columns=WARNING_COLUMNS))
+                  pd.DataFrame([asdict(w) for w in parsed.warnings], columns=WARNING_COLUMNS))
         result.messages = [f"warning: {source}:{w.line}: {w.label!r} {w.message}"
                            for w in parsed.warnings]
-        result.tables = {name: frame.assign(source=source, source_sha256=sha256)
+        result.tables = {name: frame.assign(source=source, source_sha256=transcript.sha256)
                          .to_dict("list") for name, frame in zip(TABLES, frames, strict=True)}
     except InputError as exc:
         result.messages = [f"error: {exc}"]
-    except OSError as exc:
-        result.messages = [f"error: {source}: cannot read ({exc.strerror or exc})"]
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError) as exc:
         # a fault of the parser on this text: reported as this file's error, the rest go on
         result.messages = [f"error: {source}: could not be parsed ({type(exc).__name__}: {exc})"]
@@ -191,28 +185,26 @@ def _n(count: int, one: str, many: str = "") -> str:
 
 def run_parse(inputs: Sequence[str], encoding: str | None, out: Path | str, *,
               no_turns: bool = False, jobs: int | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES, stderr: TextIO | None = None) -> int:
+              max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     """The ``parse`` command: parse, report, write all-or-nothing; the exit status (0 or 2)."""
     import pandas as pd
 
     from online_economy.tables import write_csv
 
-    err, start = stderr or sys.stderr, time.monotonic()
     out = check_folder(out, "--out")
     sources = expand_inputs(inputs)
     parsed = parse_all(sources, encoding, no_turns, jobs, max_bytes)
-    results = list(progress(parsed, len(sources), err) if len(sources) > 1 else parsed)
-    err.writelines(f"{line}\n" for r in results for line in r.messages)
+    results = list(progress(parsed, len(sources), sys.stderr) if len(sources) > 1 else parsed)
+    sys.stderr.writelines(f"{line}\n" for r in results for line in r.messages)
     good = [r for r in results if r.tables]
     failed = len(results) - len(good)
     if not good:
         if failed > 1:
-            print(f"error: all {failed} files failed; nothing written", file=err)
+            print(f"error: all {failed} files failed; nothing written", file=sys.stderr)
         return 2
     tables = {name: pd.DataFrame({column: [v for r in good for v in r.tables[name][column]]
                                   for column in good[0].tables[name]}) for name in TABLES}
-    big = len(results) == 1 and results[0].n_chars * 3 >= PROGRESS_BYTES
-    stage(results[0].source, "writing", start, err if big else None)
+    results[0].stage("writing", shown=len(results) == 1)
     write_files(out, {name: partial(write_csv, frame) for name, frame in tables.items()},
                 inputs=[Path(s) for s in sources], option="--out")
     roles = Counter(tables["turns.csv"]["role"])
@@ -230,5 +222,6 @@ def run_parse(inputs: Sequence[str], encoding: str | None, out: Path | str, *,
     tail = f"; {_n(n_w, 'suspect label')} -> {out / 'warnings.csv'}" if n_w else ""
     print(f"{head}, {what} -> {out / 'turns.csv'}, {out / 'quantities.csv'}{tail}")
     if failed:
-        print(f"error: {failed} of {len(results)} files failed (the others were written)", file=err)
+        print(f"error: {failed} of {len(results)} files failed (the others were written)",
+              file=sys.stderr)
     return 2 if failed else 0

@@ -1,8 +1,7 @@
 """``python -m online_economy.lab [FOLDER]`` (``make lab``): JupyterLab on 127.0.0.1 with a
 project-local configuration in ``.cache/jupyter/`` (``styles/jupyterlab-config.json``: no news
 or update prompt, every cell laid out so what students scroll to is drawn at once), the bundled
-CJK font in a custom CSS, and the project kernel, installed in the environment and the default.
-"""
+CJK font in a custom CSS, and the project kernel, installed in the environment and the default."""
 
 import argparse
 import json
@@ -19,6 +18,7 @@ from online_economy.publish import Interrupted, exit_quietly
 
 KERNEL_NAME = "online-economy"
 KERNEL_DISPLAY = "Python (online-economy)"
+KERNEL = Path(sys.prefix, "share", "jupyter", "kernels", KERNEL_NAME)
 STYLES = Path(__file__).with_name("styles")
 CONFIG = json.loads((STYLES / "jupyterlab-config.json").read_text(encoding="utf-8"))
 HOME = paths.CACHE / "jupyter"
@@ -29,28 +29,16 @@ FOLDERS = {"JUPYTER_CONFIG_DIR": "config", "JUPYTERLAB_SETTINGS_DIR": "config/la
 
 
 def _write_if_changed(path: Path, content: bytes | dict) -> None:
-    """Write ``content`` (bytes, or a dict as JSON) to ``path`` unless the file holds exactly
-    that already (a copy cut short differs, so the next run writes it again)."""
+    """Write ``content`` (bytes, or a dict as JSON) to ``path`` unless it holds exactly that."""
     data = content if isinstance(content, bytes) else json.dumps(content, indent=1).encode()
     if not (path.is_file() and path.read_bytes() == data):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
 
-def install_kernel(prefix: Path | None = None) -> Path:
-    """Install (or refresh) the project kernel, this environment's Python; return its folder."""
-    folder = Path(prefix or sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
-    _write_if_changed(folder / "kernel.json", {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": KERNEL_DISPLAY, "language": "python", "env": SHARED,
-        "metadata": {"debugger": True},
-    })
-    return folder
-
-
 def prepare(home: Path = HOME) -> dict[str, str]:
-    """Write the configuration under ``home``; return the environment that keeps every
-    Jupyter and IPython folder there."""
+    """Write the configuration under ``home`` and the project kernel into this environment;
+    return the environment that keeps every Jupyter and IPython folder under ``home``."""
     env = {name: str(home / sub) for name, sub in FOLDERS.items()}
     env.update(SHARED, JUPYTER_PLATFORM_DIRS="1")
     config = Path(env["JUPYTER_CONFIG_DIR"])
@@ -58,7 +46,11 @@ def prepare(home: Path = HOME) -> dict[str, str]:
         _write_if_changed(config / name, content)
     _write_if_changed(config / "custom" / "custom.css", (STYLES / "jupyterlab.css").read_bytes())
     _write_if_changed(config / "custom" / FONT_PATH.name, FONT_PATH.read_bytes())
-    install_kernel()
+    _write_if_changed(KERNEL / "kernel.json", {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": KERNEL_DISPLAY, "language": "python", "env": SHARED,
+        "metadata": {"debugger": True},
+    })
     return env
 
 

@@ -2,7 +2,6 @@
 Ctrl-C, SIGTERM and SIGHUP as :class:`Interrupted` (one line ``interrupted``, 130, 143, 129)."""
 
 import contextlib
-import errno
 import fcntl
 import os
 import shutil
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from online_economy.errors import InputError
+from online_economy.source import leads_nowhere
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # SIGHUP: the terminal closed
 STAGING_MARK = ".staging-"
@@ -80,13 +80,7 @@ def check_folder(folder: Path | str, option: str) -> Path:
         raise InputError(f"{option} is empty; name a folder")
     folder = Path(folder)
     if folder.is_symlink() and not folder.exists():
-        try:
-            os.stat(folder)
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise InputError(f"{option} {folder} is a loop of symbolic links") from None
-        target = os.readlink(folder)
-        raise InputError(f"{option} {folder} is a symbolic link to {target}, which does not exist")
+        raise InputError(f"{option} {folder} {leads_nowhere(folder)}")
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{option} {folder} exists and is not a folder")
     return folder

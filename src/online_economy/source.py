@@ -26,13 +26,13 @@ _NOT_REGULAR = {stat.S_IFDIR: "is a directory, not a text file",  # open() refus
 
 @dataclass(frozen=True)
 class Transcript:
-    """A decoded transcript; ``newline`` is "LF", "CRLF", "mixed" or "none"."""
+    """A decoded transcript (``newline``: LF, CRLF, mixed or none; a file's path and sha256)."""
 
     text: str
     encoding: str
-    bom: bool
     newline: str
     path: Path | None = None
+    sha256: str = ""
 
 
 def newline_style(text: str) -> str:
@@ -92,17 +92,30 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Transcript:
     else:
         hint = "; name the encoding with --encoding" if encoding is None else ""
         raise InputError(f"cannot decode as {' or as '.join(failures)}{hint}")
-    bom = text.startswith("\ufeff")
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise InputError("looks like a binary file, not text (it contains NUL characters)")
     if not text.strip():
         raise InputError("contains only whitespace")
-    return Transcript(text=text, encoding=name, bom=bom, newline=newline_style(text))
+    return Transcript(text=text, encoding=name, newline=newline_style(text))
 
 
 def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def leads_nowhere(path: Path) -> str | None:
+    """Why ``path`` leads to no file (no such file, a dangling link, a link loop), or None."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        return "no such file"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a loop of symbolic links"
+    return None
 
 
 def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -120,13 +133,8 @@ def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             raise InputError(f"{file}: {problem}")
         with os.fdopen(fd, "rb") as stream:
             data = stream.read(max_bytes + 1)
-    except FileNotFoundError:
-        missing = (f"is a symbolic link to {os.readlink(file)}, which does not exist"
-                   if file.is_symlink() else "no such file")
-        raise InputError(f"{file}: {missing}") from None
     except OSError as exc:
-        loop = exc.errno == errno.ELOOP
-        problem = "is a loop of symbolic links" if loop else f"cannot read ({exc.strerror})"
+        problem = leads_nowhere(file) or f"cannot read ({exc.strerror})"
         raise InputError(f"{file}: {problem}") from None
     if len(data) > max_bytes:
         raise InputError(f"{file}: is more than {_size(max_bytes)}, {limit}")
@@ -134,9 +142,10 @@ def read_limited(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def _decoded(data: bytes, path: Path, shown: object, encoding: str | None = None) -> Transcript:
-    """:func:`decode_bytes` recording ``path``; an error names ``shown``."""
+    """:func:`decode_bytes` recording ``path`` and the sha256; an error names ``shown``."""
     try:
-        return replace(decode_bytes(data, encoding), path=path)
+        sha256 = hashlib.sha256(data).hexdigest()
+        return replace(decode_bytes(data, encoding), path=path, sha256=sha256)
     except InputError as exc:
         raise InputError(f"{shown}: {exc}") from None
 
@@ -146,11 +155,6 @@ def read_transcript(path: str | Path, encoding: str | None = None,
     """Read and decode a transcript file (bytes are decoded here: no newline translation)."""
     file = Path(path)
     return _decoded(read_limited(file, max_bytes), file, file, encoding)
-
-
-def sha256_file(path: str | Path) -> str:
-    """The hex sha256 digest of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _inside(path: Path) -> str | None:
