@@ -148,16 +148,11 @@ class ParsedTranscript:
         rows = [{**vars(t), "turn": t.index, "n_chars": t.end - t.start} for t in self.turns]
         return pd.DataFrame(rows, columns=_TURN_COLUMNS)
 
-    def sentence_rows(self) -> list[dict[str, object]]:
-        """One record per sentence, with its turn's exchange, role and party."""
-        return [dict(zip(_SENTENCE_COLUMNS, (s.turn, s.paragraph, s.index, t.exchange, t.role,
-                                             t.party, s.start, s.end, s.end - s.start, s.text),
-                         strict=True))
-                for s in self.sentences for t in [self.turns[s.turn]]]
-
     def sentences_frame(self) -> pd.DataFrame:
-        """One row per sentence (:meth:`sentence_rows`) as a table."""
-        return pd.DataFrame(self.sentence_rows(), columns=_SENTENCE_COLUMNS)
+        """One row per sentence, with its turn's exchange, role and party."""
+        rows = [(s.turn, s.paragraph, s.index, t.exchange, t.role, t.party, s.start, s.end,
+                 s.end - s.start, s.text) for s in self.sentences for t in [self.turns[s.turn]]]
+        return pd.DataFrame(rows, columns=_SENTENCE_COLUMNS)
 
 
 @cache

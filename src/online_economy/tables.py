@@ -55,7 +55,7 @@ def _sentence_at(sentences: list[dict], starts: list[int], start: int, end: int)
 def domain_mentions(parsed: ParsedTranscript) -> pd.DataFrame:
     """Every domain mention, with its basis, who links it (find_mentions) and its turn."""
     info = {"": ("", ""), **domain_info()}
-    sentences = parsed.sentence_rows()
+    sentences = parsed.sentences_frame().to_dict("records")
     starts = [s["start"] for s in sentences]
     rows = []
     for start, end, domain, basis, linked_by in find_mentions(parsed.text):
@@ -83,7 +83,7 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
     speaks to: the nearest mention before it in its sentence ("sentence"), else the first after
     it in its clause ("clause"), else the one domain its question names ("question"), else ""."""
     text, info = parsed.text, {"": ("", ""), **domain_info()}
-    sentences = parsed.sentence_rows()
+    sentences = parsed.sentences_frame().to_dict("records")
     starts = [s["start"] for s in sentences]
     mentions = domain_mentions(parsed)
     m_start, m_end, m_domain = (mentions[c].tolist() for c in ("start", "end", "domain"))
