@@ -117,10 +117,6 @@ def load_units(path: Path | None = None) -> dict[str, Unit]:
                        lambda u: u.kind in KINDS and u.factor > 0)
 
 
-@lru_cache(maxsize=1)
-def load_measure_words() -> dict[str, Unit]:
-    """The measure words of ``quantity_words.csv`` (列, 标箱, 剂次): each its unit, kind count."""
-    return {w: Unit(w, w, Decimal(1), "count") for w in load_word_lists()["measure_word"]}
 
 
 @lru_cache(maxsize=1)
@@ -137,9 +133,6 @@ def load_word_lists(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     bad = ~frame["list"].isin(WORD_LISTS) | ~frame["word"].str.fullmatch(r"\S+")
     bad |= frame.duplicated(["list", "word"])
     reject(frame, bad, "unknown list, or bad or repeated word {!r}", frame["word"])
-    measure = frame["list"] == "measure_word"
-    bad = measure & (frame["word"].isin(load_units()) | frame["word"].str.contains(r"\d"))
-    reject(frame, bad, "measure word {!r} is a surface of units.csv or has a digit", frame["word"])
     return {name: tuple(frame.loc[frame["list"] == name, "word"]) for name in WORD_LISTS}
 
 
@@ -149,10 +142,16 @@ def _idioms() -> re.Pattern[str]:
     return re.compile("|".join(load_word_lists()["idiom"]))
 
 
+@lru_cache(maxsize=1)
+def _all_units() -> dict[str, Unit]:
+    """units.csv, then the measure words of quantity_words.csv (列, 标箱: own unit, kind count)."""
+    measure = {w: Unit(w, w, Decimal(1), "count") for w in load_word_lists()["measure_word"]}
+    return {**load_units(), **measure}
+
+
 def _unit(surface: str | None) -> Unit:
     """The unit or measure word written ``surface``; for none, unit "" of kind other."""
-    found = load_units().get(surface or "") or load_measure_words().get(surface or "")
-    return found or Unit("", "", Decimal(1), "other")
+    return _all_units().get(surface or "", Unit("", "", Decimal(1), "other"))
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +166,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     after = [w for w in quals if quals[w].position == "after"]
     # a qualifier is not read where it ends a not_qualifier word: 近 in 附近, 约 in 预约
     hidden = "".join(f"(?<!{re.escape(w)})" for w in load_word_lists()["not_qualifier"])
-    unit = alt([*load_units(), *load_measure_words()])
+    unit = alt(list(_all_units()))
     head = rf"{_GUARD}(?:(?P<pre>{alt(before)}){hidden})?(?P<sign>{_SIGN})?"
     pct = rf"(?P<pct>百分之|千分之)(?P<pn1>{_PCT_NUM})"
     tail = rf"(?:(?P<ua>{unit})|(?P<mag>{_MAG})?(?P<mid>{alt(after)})?(?P<ub>{unit})?)"
