@@ -1,13 +1,12 @@
 """Every stated quantity in a Chinese text, with exact character offsets.
 
-A regular expression built from ``data/reference`` (units.csv, qualifiers.csv,
-quantity_words.csv) finds candidates; rules tested in
-``tests/test_quantities.py`` drop what states no amount: ordinals and names (第一, 周三, 4G),
-fractions and powers (三分之一, 10^5), 一 as an article (一家企业, not 一倍), digit strings and
-idioms (二〇二〇, 三番五次), years, dates and periods (2003年, 3月底, 前7个月, 10年来), bare
-numbers without 万/亿 or a qualifier (1、, 2019-2030), ranges from high to low (5-3家) and
-absurd magnitudes. A range (3-5万) is one quantity valued at its low end; a 、-list shares its
-last unit (8.2、5.0个百分点).
+A regular expression built from ``data/reference`` (units.csv, qualifiers.csv, quantity_words.csv)
+finds candidates; rules tested in ``tests/test_quantities.py`` drop what states no amount: ordinals
+and names (第一, 周三, 4G), fractions and powers (三分之一, 10^5), 一 as an article (一家企业, not
+一倍), digit strings and idioms (二〇二〇, 三番五次), years, dates and periods (2003年, 3月底,
+前7个月, 10年来), bare numbers without 万/亿 or a qualifier (1、, 2019-2030), ranges from high to
+low (5-3家) and absurd magnitudes. A range (3-5万) is one quantity valued at its low end; a 、-list
+shares its last unit (8.2、5.0个百分点).
 """
 
 import re
@@ -27,9 +26,7 @@ from online_economy.simplified import to_simplified
 KINDS = ("count", "money", "percent", "percentage_points", "multiple", "weight", "other")
 QUALIFIERS = ("approx", "over", "under")
 
-#: The lists of ``quantity_words.csv``: idioms, words that begin with a unit (年代), units of
-#: a period (前7个月), words that end in a qualifier before a number (最近, 预约) and measure
-#: words outside ``units.csv`` (列, 标箱).
+#: The lists of ``quantity_words.csv`` (data/reference/README.md says what each one holds).
 WORD_LISTS = ("idiom", "not_unit", "period_unit", "not_qualifier", "measure_word")
 
 _CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
