@@ -10,8 +10,7 @@ shares its last unit (8.2、5.0个百分点).
 """
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -82,10 +81,6 @@ class Unit:
     factor: Decimal
     kind: str
 
-    def __post_init__(self) -> None:
-        if isinstance(self.factor, str):  # as read from units.csv
-            object.__setattr__(self, "factor", parse_decimal(self.factor))
-
 
 @dataclass(frozen=True)
 class Qualifier:
@@ -97,30 +92,26 @@ class Qualifier:
     meaning_en: str
 
 
-def _read_table(path: Path, cls: type, ok: Callable[[Any], bool]) -> dict[str, Any]:
-    """A reference CSV with the fields of ``cls`` as columns, by surface; rows must pass ``ok``."""
-    table, frame = {}, read_csv(path, [f.name for f in fields(cls)])
-    for row in (cls(*cells) for cells in frame.itertuples(index=False)):
-        if not row.surface or not ok(row) or row.surface in table:
-            raise InputError(f"{path.name}: bad or duplicate row {row}")
-        table[row.surface] = row
-    return table
-
-
 @lru_cache(maxsize=1)
 def load_units(path: Path | None = None) -> dict[str, Unit]:
     """The unit table, by surface; validated (kinds, positive factors, no duplicates)."""
-    return _read_table(path or paths.REFERENCE / "units.csv", Unit,
-                       lambda u: u.kind in KINDS and u.factor > 0)
-
-
+    frame = read_csv(path or paths.REFERENCE / "units.csv", ["surface", "unit", "factor", "kind"])
+    frame["factor"] = frame["factor"].map(parse_decimal)
+    bad = ~frame["kind"].isin(KINDS) | frame["factor"].le(0)
+    bad |= frame["surface"].eq("") | frame["surface"].duplicated()
+    reject(frame, bad, "bad or repeated unit {!r}", frame["surface"])
+    return {row.surface: Unit(*row) for row in frame.itertuples(index=False)}
 
 
 @lru_cache(maxsize=1)
 def load_qualifiers(path: Path | None = None) -> dict[str, Qualifier]:
-    """The qualifier table, by surface; validated."""
-    return _read_table(path or paths.REFERENCE / "qualifiers.csv", Qualifier,
-                       lambda q: q.position in ("before", "after") and q.qualifier in QUALIFIERS)
+    """The qualifier table, by surface; validated (positions, meanings, no duplicates)."""
+    columns = ["surface", "position", "qualifier", "meaning_en"]
+    frame = read_csv(path or paths.REFERENCE / "qualifiers.csv", columns)
+    bad = ~frame["position"].isin(["before", "after"]) | ~frame["qualifier"].isin(QUALIFIERS)
+    bad |= frame["surface"].eq("") | frame["surface"].duplicated()
+    reject(frame, bad, "bad or repeated qualifier {!r}", frame["surface"])
+    return {row.surface: Qualifier(*row) for row in frame.itertuples(index=False)}
 
 
 @lru_cache(maxsize=1)

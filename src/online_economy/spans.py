@@ -1,10 +1,6 @@
-"""One checker for every offset a data CSV cites into the raw transcript.
-
-A span is a pair of columns ``<x>_start`` / ``<x>_end`` (offsets into the decoded text, end
-exclusive, both empty = no span) that must cover the words in column ``<x>``, else in the
-column :data:`QUOTE_COLUMN_FOR` names. A span ``first`` must be the first occurrence of its
-quote; a span mapped to :data:`LINE` must cover one whole paragraph (without its indent).
-"""
+"""One checker for every offset a data CSV cites into the raw transcript (the columns are
+described under "Offsets" in data/reference/README.md); a span mapped to :data:`LINE` must cover
+one whole paragraph (without its indent)."""
 
 import re
 
