@@ -19,7 +19,6 @@ from online_economy.quantities import (
     KINDS,
     Quantity,
     extract_quantities,
-    load_measure_words,
     load_qualifiers,
     load_units,
     load_word_lists,
@@ -328,8 +327,6 @@ def test_bad_reference_files_are_refused() -> None:
             "word.csv": ("list,word,meaning_en\nidiom,三番 五次,x\n", load_word_lists),
             "twice.csv": ("list,word,meaning_en\nidiom,三番五次,x\nidiom,三番五次,y\n",
                           load_word_lists),
-            "unit.csv": ("list,word,meaning_en\nmeasure_word,家,x\n", load_word_lists),
-            "digit.csv": ("list,word,meaning_en\nmeasure_word,2列,x\n", load_word_lists),
         }
         for name, (content, loader) in cases.items():
             (folder / name).write_text(content, encoding="utf-8")
@@ -492,8 +489,9 @@ def test_a_unit_is_carried_across_a_list(sentence: str, expected: list[tuple[str
 
 
 def test_measure_words_outside_units_csv_stay_in_the_surface() -> None:
-    words = load_measure_words()
-    assert not set(words) & set(load_units())
+    words = load_word_lists()["measure_word"]
+    assert not set(words) & set(load_units())  # a unit's surface is read by units.csv
+    assert not any(ch.isdigit() for word in words for ch in word)  # a digit starts a number
     for word in words:
         q = one(f"共有7.8万{word}。")
         assert (q.surface, q.value, q.unit, q.unit_surface, q.kind) == (

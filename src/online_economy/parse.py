@@ -6,7 +6,7 @@ like a label but is not accepted starts an ``unknown`` turn and a warning.
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
@@ -132,32 +132,23 @@ class ParsedTranscript:
     turns: list[Turn]
     paragraphs: list[Paragraph]
     sentences: list[Sentence]
-    title: Part | None = None
-    date: Part | None = None
-    artefacts: list[Part] = field(default_factory=list)
-    furniture: list[Part] = field(default_factory=list)
-    warnings: list[ParseWarning] = field(default_factory=list)
-
-    @property
-    def date_iso(self) -> str | None:
-        """The date line as ``YYYY-MM-DD``, or None."""
-        return None if self.date is None else date_iso(self.date.text)
+    title: Part | None
+    date: Part | None
+    date_iso: str | None  # the date line as YYYY-MM-DD
+    artefacts: list[Part]
+    furniture: list[Part]
+    warnings: list[ParseWarning]
 
     def turns_frame(self) -> pd.DataFrame:
         """One row per turn."""
         rows = [{**vars(t), "turn": t.index, "n_chars": t.end - t.start} for t in self.turns]
         return pd.DataFrame(rows, columns=_TURN_COLUMNS)
 
-    def sentence_rows(self) -> list[dict[str, object]]:
-        """One record per sentence, with its turn's exchange, role and party."""
-        return [dict(zip(_SENTENCE_COLUMNS, (s.turn, s.paragraph, s.index, t.exchange, t.role,
-                                             t.party, s.start, s.end, s.end - s.start, s.text),
-                         strict=True))
-                for s in self.sentences for t in [self.turns[s.turn]]]
-
     def sentences_frame(self) -> pd.DataFrame:
-        """One row per sentence (:meth:`sentence_rows`) as a table."""
-        return pd.DataFrame(self.sentence_rows(), columns=_SENTENCE_COLUMNS)
+        """One row per sentence, with its turn's exchange, role and party."""
+        rows = [(s.turn, s.paragraph, s.index, t.exchange, t.role, t.party, s.start, s.end,
+                 s.end - s.start, s.text) for s in self.sentences for t in [self.turns[s.turn]]]
+        return pd.DataFrame(rows, columns=_SENTENCE_COLUMNS)
 
 
 @cache
@@ -441,6 +432,7 @@ def parse_structure(text: str, *, whole: bool = False) -> ParsedTranscript:
     sentences = [Sentence(p.turn, p.index, index, a, b, text[a:b]) for p in paragraphs
                  for index, (a, b) in enumerate(split_sentences(folded, p.start, p.end))]
     return ParsedTranscript(text, parts, turns, paragraphs, sentences, title, date,
+                            None if date is None else date_iso(date.text),
                             [p for p in parts if p.kind in ("headline", "other")],
                             [p for p in parts if p.kind == "furniture"], warnings)
 

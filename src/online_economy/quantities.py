@@ -1,18 +1,16 @@
 """Every stated quantity in a Chinese text, with exact character offsets.
 
-A regular expression built from ``data/reference`` (units.csv, qualifiers.csv,
-quantity_words.csv) finds candidates; rules tested in
-``tests/test_quantities.py`` drop what states no amount: ordinals and names (第一, 周三, 4G),
-fractions and powers (三分之一, 10^5), 一 as an article (一家企业, not 一倍), digit strings and
-idioms (二〇二〇, 三番五次), years, dates and periods (2003年, 3月底, 前7个月, 10年来), bare
-numbers without 万/亿 or a qualifier (1、, 2019-2030), ranges from high to low (5-3家) and
-absurd magnitudes. A range (3-5万) is one quantity valued at its low end; a 、-list shares its
-last unit (8.2、5.0个百分点).
+A regular expression built from ``data/reference`` (units.csv, qualifiers.csv, quantity_words.csv)
+finds candidates; rules tested in ``tests/test_quantities.py`` drop what states no amount: ordinals
+and names (第一, 周三, 4G), fractions and powers (三分之一, 10^5), 一 as an article (一家企业, not
+一倍), digit strings and idioms (二〇二〇, 三番五次), years, dates and periods (2003年, 3月底,
+前7个月, 10年来), bare numbers without 万/亿 or a qualifier (1、, 2019-2030), ranges from high to
+low (5-3家) and absurd magnitudes. A range (3-5万) is one quantity valued at its low end; a 、-list
+shares its last unit (8.2、5.0个百分点).
 """
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -27,9 +25,7 @@ from online_economy.simplified import to_simplified
 KINDS = ("count", "money", "percent", "percentage_points", "multiple", "weight", "other")
 QUALIFIERS = ("approx", "over", "under")
 
-#: The lists of ``quantity_words.csv``: idioms, words that begin with a unit (年代), units of
-#: a period (前7个月), words that end in a qualifier before a number (最近, 预约) and measure
-#: words outside ``units.csv`` (列, 标箱).
+#: The lists of ``quantity_words.csv`` (data/reference/README.md says what each one holds).
 WORD_LISTS = ("idiom", "not_unit", "period_unit", "not_qualifier", "measure_word")
 
 _CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
@@ -85,10 +81,6 @@ class Unit:
     factor: Decimal
     kind: str
 
-    def __post_init__(self) -> None:
-        if isinstance(self.factor, str):  # as read from units.csv
-            object.__setattr__(self, "factor", parse_decimal(self.factor))
-
 
 @dataclass(frozen=True)
 class Qualifier:
@@ -100,34 +92,26 @@ class Qualifier:
     meaning_en: str
 
 
-def _read_table(path: Path, cls: type, ok: Callable[[Any], bool]) -> dict[str, Any]:
-    """A reference CSV with the fields of ``cls`` as columns, by surface; rows must pass ``ok``."""
-    table, frame = {}, read_csv(path, [f.name for f in fields(cls)])
-    for row in (cls(*cells) for cells in frame.itertuples(index=False)):
-        if not row.surface or not ok(row) or row.surface in table:
-            raise InputError(f"{path.name}: bad or duplicate row {row}")
-        table[row.surface] = row
-    return table
-
-
 @lru_cache(maxsize=1)
 def load_units(path: Path | None = None) -> dict[str, Unit]:
     """The unit table, by surface; validated (kinds, positive factors, no duplicates)."""
-    return _read_table(path or paths.REFERENCE / "units.csv", Unit,
-                       lambda u: u.kind in KINDS and u.factor > 0)
-
-
-@lru_cache(maxsize=1)
-def load_measure_words() -> dict[str, Unit]:
-    """The measure words of ``quantity_words.csv`` (列, 标箱, 剂次): each its unit, kind count."""
-    return {w: Unit(w, w, Decimal(1), "count") for w in load_word_lists()["measure_word"]}
+    frame = read_csv(path or paths.REFERENCE / "units.csv", ["surface", "unit", "factor", "kind"])
+    frame["factor"] = frame["factor"].map(parse_decimal)
+    bad = ~frame["kind"].isin(KINDS) | frame["factor"].le(0)
+    bad |= frame["surface"].eq("") | frame["surface"].duplicated()
+    reject(frame, bad, "bad or repeated unit {!r}", frame["surface"])
+    return {row.surface: Unit(*row) for row in frame.itertuples(index=False)}
 
 
 @lru_cache(maxsize=1)
 def load_qualifiers(path: Path | None = None) -> dict[str, Qualifier]:
-    """The qualifier table, by surface; validated."""
-    return _read_table(path or paths.REFERENCE / "qualifiers.csv", Qualifier,
-                       lambda q: q.position in ("before", "after") and q.qualifier in QUALIFIERS)
+    """The qualifier table, by surface; validated (positions, meanings, no duplicates)."""
+    columns = ["surface", "position", "qualifier", "meaning_en"]
+    frame = read_csv(path or paths.REFERENCE / "qualifiers.csv", columns)
+    bad = ~frame["position"].isin(["before", "after"]) | ~frame["qualifier"].isin(QUALIFIERS)
+    bad |= frame["surface"].eq("") | frame["surface"].duplicated()
+    reject(frame, bad, "bad or repeated qualifier {!r}", frame["surface"])
+    return {row.surface: Qualifier(*row) for row in frame.itertuples(index=False)}
 
 
 @lru_cache(maxsize=1)
@@ -137,9 +121,6 @@ def load_word_lists(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     bad = ~frame["list"].isin(WORD_LISTS) | ~frame["word"].str.fullmatch(r"\S+")
     bad |= frame.duplicated(["list", "word"])
     reject(frame, bad, "unknown list, or bad or repeated word {!r}", frame["word"])
-    measure = frame["list"] == "measure_word"
-    bad = measure & (frame["word"].isin(load_units()) | frame["word"].str.contains(r"\d"))
-    reject(frame, bad, "measure word {!r} is a surface of units.csv or has a digit", frame["word"])
     return {name: tuple(frame.loc[frame["list"] == name, "word"]) for name in WORD_LISTS}
 
 
@@ -149,10 +130,16 @@ def _idioms() -> re.Pattern[str]:
     return re.compile("|".join(load_word_lists()["idiom"]))
 
 
+@lru_cache(maxsize=1)
+def _all_units() -> dict[str, Unit]:
+    """units.csv, then the measure words of quantity_words.csv (列, 标箱: own unit, kind count)."""
+    measure = {w: Unit(w, w, Decimal(1), "count") for w in load_word_lists()["measure_word"]}
+    return {**load_units(), **measure}
+
+
 def _unit(surface: str | None) -> Unit:
     """The unit or measure word written ``surface``; for none, unit "" of kind other."""
-    found = load_units().get(surface or "") or load_measure_words().get(surface or "")
-    return found or Unit("", "", Decimal(1), "other")
+    return _all_units().get(surface or "", Unit("", "", Decimal(1), "other"))
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +154,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     after = [w for w in quals if quals[w].position == "after"]
     # a qualifier is not read where it ends a not_qualifier word: 近 in 附近, 约 in 预约
     hidden = "".join(f"(?<!{re.escape(w)})" for w in load_word_lists()["not_qualifier"])
-    unit = alt([*load_units(), *load_measure_words()])
+    unit = alt(list(_all_units()))
     head = rf"{_GUARD}(?:(?P<pre>{alt(before)}){hidden})?(?P<sign>{_SIGN})?"
     pct = rf"(?P<pct>百分之|千分之)(?P<pn1>{_PCT_NUM})"
     tail = rf"(?:(?P<ua>{unit})|(?P<mag>{_MAG})?(?P<mid>{alt(after)})?(?P<ub>{unit})?)"

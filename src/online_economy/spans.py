@@ -1,13 +1,8 @@
-"""One checker for every offset a data CSV cites into the raw transcript.
-
-A span is a pair of columns ``<x>_start`` / ``<x>_end`` (offsets into the decoded text, end
-exclusive, both empty = no span) that must cover the words in column ``<x>``, else in the
-column :data:`QUOTE_COLUMN_FOR` names. A span ``first`` must be the first occurrence of its
-quote; a span mapped to :data:`LINE` must cover one whole paragraph (without its indent).
-"""
+"""One checker for every offset a data CSV cites into the raw transcript (the columns are
+described under "Offsets" in data/reference/README.md); a span mapped to :data:`LINE` must cover
+one whole paragraph (without its indent)."""
 
 import re
-from pathlib import Path
 
 import pandas as pd
 
@@ -25,13 +20,8 @@ def _offset(value: object) -> int | str | None:
     return int(text) if text.isdigit() else (text or None)
 
 
-def check_spans(path_or_frame: Path | str | pd.DataFrame, text: str, name: str = "") -> list[str]:
-    """Problems with every span a data CSV (path or frame) cites; [] means all good."""
-    if isinstance(path_or_frame, pd.DataFrame):
-        frame, name = path_or_frame, name or "<frame>"
-    else:
-        frame = pd.read_csv(path_or_frame, dtype=str, keep_default_na=False, encoding="utf-8")
-        name = name or Path(path_or_frame).stem
+def check_spans(frame: pd.DataFrame, text: str, name: str = "<frame>") -> list[str]:
+    """Problems with every span a data CSV (as a frame, from file ``name``) cites; [] if none."""
     problems = []
     names = (re.fullmatch(r"(.+)_(?:start|end)", str(c)) for c in frame.columns)
     for span in sorted({m[1] for m in names if m}):  # the <x> of each <x>_start, <x>_end

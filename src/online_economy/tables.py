@@ -46,20 +46,19 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _sentence_at(sentences: list[dict], starts: list[int], start: int, end: int) -> dict | None:
+def _sentence_at(sentences: list[dict], start: int, end: int) -> dict | None:
     """The sentence that holds ``[start, end)``, or None (title, headline, furniture)."""
-    i = bisect_right(starts, start) - 1
+    i = bisect_right(sentences, start, key=lambda s: s["start"]) - 1
     return sentences[i] if i >= 0 and end <= sentences[i]["end"] else None
 
 
 def domain_mentions(parsed: ParsedTranscript) -> pd.DataFrame:
     """Every domain mention, with its basis, who links it (find_mentions) and its turn."""
     info = {"": ("", ""), **domain_info()}
-    sentences = parsed.sentence_rows()
-    starts = [s["start"] for s in sentences]
+    sentences = parsed.sentences_frame().to_dict("records")
     rows = []
     for start, end, domain, basis, linked_by in find_mentions(parsed.text):
-        where = _sentence_at(sentences, starts, start, start + 1) or NOWHERE
+        where = _sentence_at(sentences, start, start + 1) or NOWHERE
         rows.append((start, end, parsed.text[start:end], domain, *info[domain], basis, linked_by,
                      *(where[c] for c in PLACE)))
     return pd.DataFrame(rows, columns=MENTION_COLUMNS)
@@ -83,8 +82,7 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
     speaks to: the nearest mention before it in its sentence ("sentence"), else the first after
     it in its clause ("clause"), else the one domain its question names ("question"), else ""."""
     text, info = parsed.text, {"": ("", ""), **domain_info()}
-    sentences = parsed.sentence_rows()
-    starts = [s["start"] for s in sentences]
+    sentences = parsed.sentences_frame().to_dict("records")
     mentions = domain_mentions(parsed)
     m_start, m_end, m_domain = (mentions[c].tolist() for c in ("start", "end", "domain"))
     # exchange -> the domain its question names, if it names only one
@@ -92,7 +90,7 @@ def quantities_table(parsed: ParsedTranscript) -> pd.DataFrame:
     question = {exchange: d[0] for exchange, d in asked.items() if len(d) == 1}
     rows = []
     for q in extract_quantities(text):
-        s = _sentence_at(sentences, starts, q.start, q.end)
+        s = _sentence_at(sentences, q.start, q.end)
         if s is None:
             continue  # outside the turns: title, date, headline, furniture
         lo, hi = clause_bounds(text, q.start, q.end, s["start"], s["end"])

@@ -1,5 +1,6 @@
 """The three categories, twelve domains, domain terms and named entities (data/reference)."""
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -126,11 +127,9 @@ def find_mentions(text: str) -> list[tuple[int, int, str, str, str]]:
     taken = bytearray(len(text))
     found = []
     for surface in sorted(rows, key=lambda s: (-len(s), s)):
-        start = text.find(surface)
-        while start >= 0:
-            end = start + len(surface)
+        for match in re.finditer(f"(?={re.escape(surface)})", text):  # overlapping ones too
+            start, end = match.start(), match.start() + len(surface)
             if not any(taken[start:end]):
                 taken[start:end] = b"\1" * len(surface)
                 found.append((start, end, *rows[surface]))
-            start = text.find(surface, start + 1)
     return sorted(found)
