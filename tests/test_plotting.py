@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ os.environ.setdefault("MPLCONFIGDIR", str(Path(__file__).parents[1] / ".cache" /
 import pytest
 from matplotlib import colors, font_manager
 from matplotlib import pyplot as plt
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 
@@ -127,6 +128,21 @@ def test_saving_twice_gives_identical_bytes(out: Path) -> None:
     assert first[0].startswith(b"\x89PNG") and b"Software" not in first[0]
     assert b"<dc:date>" not in first[1] and b"Matplotlib v" not in first[1]
     assert b"<text" not in first[1]  # glyphs are paths: no font needed to view it
+
+
+def test_png_and_svg_share_one_crop_with_the_note_under_the_axes(out: Path) -> None:
+    fig = _figure()
+    ax, note = fig.axes[0], fig.artists[-1]
+    ax.set_yticks([0, 2, 4], ["在线新经济" * 3, "数据 data", "同比增长 -1%"])
+    ax.set_xlabel("在线新经济 · online new economy")
+    plotting.show_figure(fig, "demo", out)
+    header = (out / "demo.png").read_bytes()[16:24]
+    png_points = [int.from_bytes(header[i : i + 4], "big") * 72 / 150 for i in (0, 4)]
+    svg = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', (out / "demo.svg").read_text())
+    assert svg is not None
+    assert [float(svg[1]), float(svg[2])] == pytest.approx(png_points, abs=72 / 150)
+    renderer = RendererAgg(*fig.bbox.size, fig.dpi)
+    assert note.get_window_extent(renderer).y1 < ax.get_tightbbox(renderer).y0
 
 
 def test_show_figure_rejects_path_like_names(out: Path) -> None:

@@ -62,19 +62,26 @@ def category_hatches() -> dict[str, str]:
 
 def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
     """Write ``<name>.png`` and ``<name>.svg`` (to reports/figures) byte-for-byte reproducibly,
-    close ``fig`` and return the PNG: a cell ending in ``show_figure(fig, "01-name")`` shows the
-    file written, each format drawn once."""
-    import matplotlib as mpl
+    both cropped to one tight box; close ``fig`` and return the PNG written, for a cell to show."""
     from IPython.display import Image
     from matplotlib import pyplot as plt
+    from matplotlib.backends.backend_agg import RendererAgg
 
     if not _NAME.match(name):
         raise InputError(f"figure name {name!r} must be letters, digits, '_', '-' or '.'")
     png = (folder if folder is not None else paths.FIGURES) / f"{name}.png"
     png.parent.mkdir(parents=True, exist_ok=True)
-    with mpl.rc_context({"svg.hashsalt": "online-economy", "svg.fonttype": "path"}):
-        fig.savefig(png, format="png", metadata={"Software": None})
-        fig.savefig(png.with_suffix(".svg"), format="svg", metadata={"Date": None, "Creator": None})
+    fig.set_dpi(plt.rcParams["savefig.dpi"])  # laid out once, at the PNG's resolution
+    renderer = RendererAgg(*fig.bbox.size, fig.dpi)
+    for note in fig.artists:  # a source note is placed below the axes now, the same in both files
+        if callable(getattr(note, "xycoords", None)):
+            note.xy = fig.transFigure.inverted().transform(note.xycoords(renderer).p0)
+            note.xycoords = fig.transFigure
+    box = fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
+    with plt.rc_context({"svg.hashsalt": "online-economy", "svg.fonttype": "path"}):
+        fig.savefig(png, format="png", bbox_inches=box, metadata={"Software": None})
+        fig.savefig(png.with_suffix(".svg"), format="svg", bbox_inches=box,
+                    metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return Image(data=png.read_bytes(), format="png",
                  width=round(fig.get_figwidth() * float(plt.rcParams["figure.dpi"])))
@@ -88,8 +95,7 @@ def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
 
     def below_axes(renderer: RendererBase) -> Bbox:
         boxes = [ax.get_tightbbox(renderer, bbox_extra_artists=[]) for ax in fig.axes]
-        boxes = [box for box in boxes if box is not None]
-        return Bbox.union(boxes) if boxes else fig.bbox
+        return Bbox.union([box for box in boxes if box is not None] or [fig.bbox])
 
     note = Annotation(text, xy=(0, 0), xycoords=below_axes, xytext=(0, -6), ha="left", va="top",
                       textcoords="offset points", fontsize=7, color="#555555")
