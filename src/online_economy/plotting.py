@@ -73,8 +73,8 @@ def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
     png.parent.mkdir(parents=True, exist_ok=True)
     fig.set_dpi(plt.rcParams["savefig.dpi"])  # laid out once, at the PNG's resolution
     renderer = RendererAgg(*fig.bbox.size, fig.dpi)
-    for note in fig.artists:  # a source note is placed below the axes now, the same in both files
-        if callable(getattr(note, "xycoords", None)):
+    for note in fig.artists:  # source notes: placed below the axes once, the same in both files
+        if note.get_gid() == "source-note":
             note.xy = fig.transFigure.inverted().transform(note.xycoords(renderer).p0)
             note.xycoords = fig.transFigure
     box = fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
@@ -89,7 +89,7 @@ def show_figure(fig: Figure, name: str, folder: Path | None = None) -> Image:
 
 def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
     """A small source line under all the axes of ``fig``, flush left; placed at draw time, so
-    no tick or axis label overlaps it (the style's tight bounding box keeps it in files)."""
+    no tick or axis label overlaps it (show_figure crops files to a box that keeps it)."""
     from matplotlib.text import Annotation
     from matplotlib.transforms import Bbox
 
@@ -98,6 +98,6 @@ def source_note(fig: Figure, text: str = SOURCE_TEXT) -> Text:
         return Bbox.union([box for box in boxes if box is not None] or [fig.bbox])
 
     note = Annotation(text, xy=(0, 0), xycoords=below_axes, xytext=(0, -6), ha="left", va="top",
-                      textcoords="offset points", fontsize=7, color="#555555")
+                      textcoords="offset points", fontsize=7, color="#555555", gid="source-note")
     fig.add_artist(note)
     return note
