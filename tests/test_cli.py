@@ -210,7 +210,7 @@ def _big_input(tmp_path: Path) -> Path:
     return big
 
 
-@pytest.mark.parametrize(("signum", "status"), [(2, 130), (15, 143)])
+@pytest.mark.parametrize(("signum", "status"), [(2, 130), (15, 143), (1, 129)])
 def test_ctrl_c_and_sigterm_are_one_line_and_write_nothing(
     tmp_path: Path, signum: int, status: int
 ) -> None:
@@ -474,8 +474,13 @@ def test_unwritable_folder_is_named_not_the_staging_file(
     assert capsys.readouterr().err == message
 
 
-def test_a_second_ctrl_c_on_a_corpus_run_stops_it_at_once(tmp_path: Path) -> None:
-    """Two SIGINTs to the process group (a double Ctrl-C): one line, 130, no hang."""
+@pytest.mark.parametrize(("signame", "times", "status"),
+                         [("SIGINT", 2, 130), ("SIGTERM", 1, 143), ("SIGHUP", 1, 129)])
+def test_signals_to_a_corpus_run_stop_it_at_once(
+    tmp_path: Path, signame: str, times: int, status: int
+) -> None:
+    """Signals to the whole process group (a double Ctrl-C, a closed terminal): the workers say
+    nothing, the command one line and its status, no hang."""
     import os
     import signal
     import time
@@ -496,15 +501,15 @@ def test_a_second_ctrl_c_on_a_corpus_run_stops_it_at_once(tmp_path: Path) -> Non
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.05)
     time.sleep(0.5)
-    for _ in range(2):
-        os.killpg(proc.pid, signal.SIGINT)
+    for _ in range(times):
+        os.killpg(proc.pid, getattr(signal, signame))
         time.sleep(0.05)
     try:
         stdout, stderr = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        raise AssertionError("the run did not stop within 30 s of Ctrl-C") from None
-    assert (proc.returncode, stdout, stderr) == (130, "", "interrupted\n")
+        raise AssertionError(f"the run did not stop within 30 s of {signame}") from None
+    assert (proc.returncode, stdout, stderr) == (status, "", "interrupted\n")
     assert not (tmp_path / "out").exists()
 
 

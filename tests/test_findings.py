@@ -140,6 +140,18 @@ def test_update_readmes_is_all_or_nothing(tmp_path: Path) -> None:
     assert [p.name for p in findings.update_readmes(tmp_path, path)] == ["README.md"]
 
 
+def test_update_readmes_publishes_both_or_neither(tmp_path: Path) -> None:
+    path = write(tmp_path, {"findings": [{"id": "a", "en": "One.", "zh": "一。"}]})
+    (tmp_path / "README.md").write_text(readme("- old\n"), encoding="utf-8")
+    (tmp_path / "zh.md").write_text(readme(""), encoding="utf-8")
+    (tmp_path / "README.zh-CN.md").symlink_to("zh.md")  # readable, but publishing refuses it
+    with pytest.raises(InputError, match=r"README\.zh-CN\.md exists and is not a regular file"):
+        findings.update_readmes(tmp_path, path)
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme("- old\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "README.zh-CN.md",
+                                                          "findings.json", "zh.md"]
+
+
 @pytest.mark.parametrize("argv", [[], ["--lang", "zh"]])
 def test_command_line_wants_readme(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:

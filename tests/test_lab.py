@@ -57,6 +57,15 @@ def test_a_missing_folder_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[s
     assert err.startswith("error: no such folder") and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("port", ["0", "-5", "65536"])
+def test_a_bad_port_is_one_line_and_exit_2(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        lab.main(["--port", port, "--prepare-only"])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err == f"error: argument --port: {port} is not a port (1-65535) " \
+                                      "(see --help)\n"
+
+
 @pytest.mark.parametrize(
     "path",
     sorted(paths.ROOT.glob(f"notebooks/{paths.NOTEBOOK_GLOB}"))

@@ -248,6 +248,10 @@ def test_the_site_folder_is_never_one_that_holds_other_work(tmp_path, capsys):
     assert report.main(["--notebooks", str(nb_dir), "--html", str(other)]) == 2
     assert "is not empty and holds no site" in capsys.readouterr().err
     assert (other / "notes.txt").read_text() == "keep me"
+    (other / "index.html").write_text("<p>a page</p>")  # a page of its own does not make it a site
+    assert report.main(["--notebooks", str(nb_dir), "--html", str(other)]) == 2
+    assert "is not empty and holds no site" in capsys.readouterr().err
+    assert (other / "notes.txt").read_text() == "keep me"
 
 
 def test_missing_or_empty_notebook_folder(tmp_path, capsys):

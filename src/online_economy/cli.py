@@ -148,9 +148,10 @@ def parse_one(source: str, encoding: str | None, no_turns: bool,
 
 
 def _worker_start() -> None:
-    """In a worker: the parent alone answers Ctrl-C and SIGTERM (it stops the workers)."""
+    """In a worker: the parent alone answers Ctrl-C, SIGTERM and SIGHUP (it stops the workers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def parse_all(sources: Sequence[str], encoding: str | None, no_turns: bool,

@@ -7,7 +7,7 @@ from pathlib import Path
 from online_economy import paths
 from online_economy.cli import OneLineParser, run_command
 from online_economy.errors import InputError
-from online_economy.publish import exit_quietly
+from online_economy.publish import exit_quietly, write_files
 
 FINDINGS_PATH = paths.PROCESSED / "findings.json"
 LANGUAGES = ("en", "zh")
@@ -20,7 +20,8 @@ def load_findings(path: Path = FINDINGS_PATH) -> list[dict[str, str]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read {path.name}: {exc}") from exc
+        reason = exc.strerror if isinstance(exc, OSError) else exc
+        raise InputError(f"cannot read {path.name}: {reason}") from None
     items = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise InputError(f'{path.name}: expected {{"findings": [...]}} with at least one finding')
@@ -41,7 +42,7 @@ def markdown_block(lang: str = "en", path: Path = FINDINGS_PATH) -> str:
 
 def update_readmes(root: Path | None = None, path: Path = FINDINGS_PATH) -> list[Path]:
     """Rewrite the findings blocks of README.md and (if any) README.zh-CN.md, all or nothing
-    (every new text is made before a file is written); return the files that changed."""
+    (staged and published together); return the files that changed."""
     root = paths.ROOT if root is None else Path(root)
     if not (root / READMES["en"]).is_file():
         raise InputError(f"no {READMES['en']} in {root}")
@@ -54,8 +55,8 @@ def update_readmes(root: Path | None = None, path: Path = FINDINGS_PATH) -> list
             new = old[:match.start(2)] + markdown_block(lang, path) + old[match.end(2):]
             if new != old:
                 staged.append((readme, new))
-    for readme, new in staged:
-        readme.write_text(new, encoding="utf-8")
+    if staged:
+        write_files(root, {readme.name: new for readme, new in staged})
     return [readme for readme, _ in staged]
 
 

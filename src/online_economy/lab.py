@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prepare-only", action="store_true",
                         help="write the configuration and kernel, do not start JupyterLab")
     args = parser.parse_args(argv)
+    if args.port is not None and not 0 < args.port < 65536:
+        parser.error(f"argument --port: {args.port} is not a port (1-65535)")
 
     def work() -> int:
         if not args.folder.is_dir():

@@ -190,9 +190,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     for folder in (args.notebooks, args.processed, args.figures, Path.cwd()):
         if html.resolve() in (folder.resolve(), *folder.resolve().parents):
             raise InputError(f"--html {html} would replace {folder}; choose a folder of its own")
-    if html.is_dir() and any(html.iterdir()) and not (html / "index.html").is_file():
-        raise InputError(f"--html {html} is not empty and holds no site (no index.html); "
-                         "choose a new or empty folder")
+    held = {p.name for p in html.iterdir()} if html.is_dir() else set()
+    others = {name for name in held if not name.endswith(".html")} - {"fonts", "figures"}
+    if held and ("index.html" not in held or others):
+        raise InputError(f"--html {html} is not empty and holds no site (index.html, *.html, "
+                         "fonts/, figures/ only); choose a new or empty folder")
     return args
 
 
