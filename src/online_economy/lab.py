@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(argv: list[str], env: dict[str, str]) -> int:
-    """Run JupyterLab until it stops. Inside :func:`run_command`, Ctrl-C or SIGTERM stops it
-    too (passed on, then a kill after 10 s): the server never outlives the command."""
+    """Run JupyterLab until it stops. Inside :func:`run_command`, Ctrl-C, SIGTERM or SIGHUP
+    stops it too (passed on, then a kill after 10 s): the server never outlives the command."""
     server = subprocess.Popen(argv, env=env)
     try:
         return server.wait()
